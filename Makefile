@@ -1,0 +1,41 @@
+# Two commands on a fresh clone (see README):
+#   make run   installs everything and starts the app on the demo data
+#   make test  installs everything (incl. Debian's chromium) and runs all tests
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test install install-dev browser build bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+
+# Debian's chromium for the browser tests (Playwright's own browser download does not work offline).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+build: install
+	$(BIN)/python -m ucj_dash build
+
+run: build
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: install-dev browser
+	$(BIN)/python -m ucj_dash build
+	$(BIN)/python -m pytest -q
+
+bench: install-dev browser
+	$(BIN)/python bench/bench_build.py
+
+clean:
+	rm -rf geo/layers geo/layers.* data/datasets

@@ -1,0 +1,18 @@
+"""UCJ coverage dashboard: Streamlit entry point (``streamlit run app.py``)."""
+
+import streamlit as st
+
+from pages import shared
+from ucj_dash.i18n import t
+
+st.set_page_config(page_title="UCJ — Cakupan Jamsostek", page_icon="🗺️", layout="wide")
+lang = shared.current_lang()
+shared.ensure_built()
+
+page = st.navigation(
+    [
+        st.Page("pages/map.py", title=t("page.map", lang), icon="🗺️", url_path="peta", default=True),
+        st.Page("pages/about.py", title=t("page.about", lang), icon="ℹ️", url_path="tentang"),
+    ]
+)
+page.run()

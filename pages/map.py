@@ -1,0 +1,222 @@
+"""Coverage map: Indonesia → province → kabupaten/kota → kecamatan → desa/kelurahan."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from pages import shared
+from ucj_dash import drill, fmt, mapview
+from ucj_dash.indicators import METRICS
+from ucj_dash.i18n import t
+from ucj_dash.regions import Level
+
+view, notices = shared.current_view()
+lang = view.lang
+reg = shared.registry()
+ds = shared.dataset(shared.active_dataset_id())
+settings = shared.settings()
+period = view.period or ds.latest_period
+metric = METRICS[view.metric]
+
+st.title(t("app.title", lang))
+st.caption(t("app.subtitle", lang))
+shared.simulated_banner(ds, lang)
+for notice in notices:
+    st.info(f"{notice.message(lang)} {t('notice.fallback', lang) if notice.key.startswith('error.') else ''}", icon="ℹ️")
+shared.language_switch(view)
+
+
+def go(**changes) -> None:
+    shared.set_view(replace(shared.current_view()[0], **changes))
+
+
+def on_map_click() -> None:
+    drawn = (st.session_state.get("map") or {}).get("last_active_drawing") or {}
+    code = (drawn.get("properties") or {}).get("code")
+    if code:
+        current = shared.current_view()[0]
+        shared.set_view(drill.click(current, code, shared.registry()))
+
+
+def on_search_pick() -> None:
+    code = st.session_state.get("search_pick")
+    if code:
+        go(region=code)
+        st.session_state["search_q"] = ""
+
+
+# ---- controls
+c_search, c_metric, c_period, c_class = st.columns([3, 2, 2, 2])
+with c_search:
+    query = st.text_input(t("map.search", lang), key="search_q", placeholder=t("map.search.placeholder", lang))
+    if query.strip():
+        hits = reg.search(query, limit=12)
+        if hits:
+            st.selectbox(
+                t("map.search.pick", lang),
+                [h.code for h in hits],
+                index=None,
+                format_func=lambda c: f"{reg.name(c)} — {t('kind.' + reg.kind(c), lang)} · {reg.path_label(c)} ({c})",
+                key="search_pick",
+                on_change=on_search_pick,
+            )
+        else:
+            st.caption(t("map.search.none", lang, query=query.strip()))
+with c_metric:
+    st.session_state["metric_w"] = view.metric
+    st.selectbox(
+        t("map.metric", lang),
+        list(METRICS),
+        format_func=lambda k: t("metric." + k, lang),
+        key="metric_w",
+        on_change=lambda: go(metric=st.session_state["metric_w"]),
+    )
+with c_period:
+    if len(ds.periods) > 1:
+        st.session_state["period_w"] = period
+        st.select_slider(
+            t("map.period", lang), ds.periods, key="period_w", on_change=lambda: go(period=st.session_state["period_w"])
+        )
+    else:
+        st.markdown(f"**{t('map.period', lang)}:** {period}")
+with c_class:
+    st.session_state["class_w"] = view.classification
+    st.selectbox(
+        t("map.classification", lang),
+        list(drill.CLASSIFICATIONS),
+        format_func=lambda k: t("map.classification." + k, lang),
+        key="class_w",
+        on_change=lambda: go(classification=st.session_state["class_w"]),
+        disabled=metric.diverging_around is not None,
+    )
+
+# ---- breadcrumb
+crumbs = drill.breadcrumb(view, reg)
+cols = st.columns(len(crumbs) + 1, gap="small")
+for i, (code, name) in enumerate(crumbs):
+    label = "Indonesia" if code == "ID" else name
+    cols[i].button(
+        ("› " if i else "") + label,
+        key=f"crumb_{code}",
+        on_click=go,
+        kwargs={"region": code},
+        disabled=code == view.region,
+        type="tertiary",
+    )
+if view.region != "ID":
+    cols[-1].button(t("map.up", lang), key="crumb_up", on_click=lambda: shared.set_view(drill.up(shared.current_view()[0])))
+
+# ---- data for this view
+parent = view.map_parent
+child_level = view.child_level
+table = shared.children_table_cached(ds.meta.id, parent, period, tuple(sorted(settings.overrides().items())))
+classes = mapview.classify(table[metric.column], metric, view.classification, settings, lang)
+geoms = shared.children_geoms(parent, child_level)
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    region_label = "Indonesia" if parent == "ID" else reg.name(parent)
+    st.subheader(t("map.children_of", lang, level=t("level." + child_level.key, lang), region=region_label))
+    explain_params = {}
+    if metric.diverging_around:
+        b = settings.item(metric.diverging_around)
+        explain_params = {"baseline": fmt.percent(b.value, lang, 2), "source": b.source, "as_of": b.as_of}
+    st.caption(t(f"metric.{metric.key}.explain", lang, **explain_params))
+    geojson = shared.layer_geojson_cached(
+        ds.meta.id, parent, period, metric.key, view.classification, lang, view.selected_village,
+        tuple(sorted(settings.overrides().items())),
+    )
+    fg = mapview.choropleth_group(geojson, "choropleth", [t("tooltip." + f, lang) for f in ("name", "kind", "code", "value", "period", "source", "note")])
+    bounds = mapview.map_bounds(geoms) if len(geoms) else (95.0, -11.0, 141.0, 6.0)
+    basemap = st.session_state.get("basemap", False)
+    st_folium(
+        mapview.base_map(shared.ASSET_URLS, basemap=basemap),
+        key="map",
+        feature_group_to_add=fg,
+        center=((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2),
+        zoom=mapview.zoom_for(bounds),
+        returned_objects=["last_active_drawing", "last_object_clicked"],
+        on_change=on_map_click,
+        height=540,
+        use_container_width=True,
+    )
+    method_label = t(
+        "legend.method." + classes.method, lang,
+        **({"baseline": fmt.percent(settings.baseline_pct, lang, 2)} if classes.method == "baseline" else {}),
+    )
+    st.markdown(mapview.legend_html(classes, t("metric." + metric.key, lang), method_label, lang, ds.meta.simulated), unsafe_allow_html=True)
+    hint = "map.village_hint" if child_level == Level.VILLAGE else "map.click_hint"
+    st.caption(t(hint, lang, child=t("level." + (child_level.child or child_level).key, lang)))
+    st.checkbox(t("map.basemap", lang), key="basemap")
+
+with right:
+    focus = view.region
+    focus_name = "Indonesia" if focus == "ID" else reg.name(focus)
+    st.subheader(t("kpi.figures_for", lang, region=focus_name, period=period))
+    row = mapview.region_row(ds, focus, period, settings)
+    first = mapview.region_row(ds, focus, ds.periods[0], settings)
+    if pd.isna(row["employed_workers"]) and pd.isna(row["population"]):
+        st.info(t("kpi.no_data", lang, region=focus_name, period=period))
+    target = settings.item("ucj_target_pct")
+    base = settings.item("extreme_poverty_baseline_pct")
+    k1, k2 = st.columns(2)
+    k1.metric(
+        t("kpi.coverage", lang),
+        fmt.percent(row["ucj_coverage_pct"], lang),
+        delta=t("kpi.since", lang, delta=fmt.points(row["ucj_coverage_pct"] - first["ucj_coverage_pct"], lang, 1), first=ds.periods[0])
+        if len(ds.periods) > 1 and not pd.isna(row["ucj_coverage_pct"]) else None,
+        help=t("kpi.coverage.help", lang, target=fmt.percent(target.value, lang, 2), target_source=target.source,
+               target_as_of=target.as_of, first=ds.periods[0]),
+    )
+    k2.metric(
+        t("kpi.uncovered", lang),
+        fmt.number(row["uncovered_workers"], lang),
+        help=t("kpi.uncovered.help", lang),
+    )
+    k3, k4 = st.columns(2)
+    k3.metric(
+        t("kpi.extreme_poverty", lang),
+        fmt.percent(row["extreme_poverty_rate_pct"], lang, 2),
+        delta=t("kpi.vs_baseline", lang, delta=fmt.points(row["extreme_poverty_vs_baseline_pp"], lang))
+        if not pd.isna(row["extreme_poverty_rate_pct"]) else None,
+        delta_color="inverse",
+        help=t("kpi.extreme_poverty.help", lang, baseline=fmt.percent(base.value, lang, 2), source=base.source, as_of=base.as_of, note=base.note),
+    )
+    k4.metric(t("kpi.vulnerable", lang), fmt.percent(row["vulnerable_coverage_pct"], lang))
+
+    st.markdown(f"**{t('map.table_title', lang, level=t('level.' + child_level.key, lang))}** — "
+                f"{t('map.rank_by', lang, metric=t('metric.' + metric.key, lang))}")
+    shown = shared.ranked_table(table, metric, set(geoms["code"]), lang, ds.meta.simulated)
+    missing_boundary = int((~shown["_on_map"]).sum())
+    if missing_boundary:
+        st.caption(t("map.no_boundary", lang, n=missing_boundary))
+    st.session_state["table_codes"] = shown["_code"].tolist()
+
+    def on_table_select() -> None:
+        sel = st.session_state.get(f"table_{parent}")
+        rows = sel.selection.rows if sel else []
+        if rows:
+            code = st.session_state["table_codes"][rows[0]]
+            shared.set_view(drill.click(shared.current_view()[0], code, shared.registry()))
+
+    st.dataframe(
+        shown.drop(columns=["_code", "_on_map"]),
+        hide_index=True,
+        use_container_width=True,
+        height=380,
+        on_select=on_table_select,
+        selection_mode="single-row",
+        key=f"table_{parent}",
+        column_config=shared.table_column_config(metric, lang, classes),
+    )
+    st.download_button(
+        t("map.download_csv", lang),
+        shared.table_csv(shown, ds, period, lang),
+        file_name=shared.export_name(parent, period, "csv", ds.meta.simulated),
+        mime="text/csv",
+    )
+    st.caption(t("map.source", lang, name=ds.meta.name, source=ds.meta.source, as_of=ds.meta.as_of) + " " + t("map.boundary_source", lang))

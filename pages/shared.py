@@ -1,0 +1,194 @@
+"""Streamlit glue shared by every page: cached loaders, the URL-backed view, the sidebar.
+
+Heavy objects are loaded once per process (``st.cache_resource``); views
+derived from the user's choices are cached per (parent, period, ...) with
+``st.cache_data``/``st.cache_resource``. No computation lives here: it calls
+:mod:`ucj_dash`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+import streamlit.components.v1 as components
+import xstatic.pkg.leaflet
+
+from ucj_dash import boundaries, cli, drill, mapview, store
+from ucj_dash.dataset import Dataset
+from ucj_dash.errors import UserError
+from ucj_dash.i18n import t
+from ucj_dash.indicators import METRICS
+from ucj_dash.regions import Level, Registry, level_of
+from ucj_dash.settings import Settings
+
+# Leaflet is installed from PyPI (XStatic-Leaflet) and served by this app through a
+# component path, so the map needs no CDN. The component is never rendered.
+_leaflet_assets = components.declare_component("leaflet_assets", path=xstatic.pkg.leaflet.BASE_DIR)
+ASSET_URLS = {
+    # relative to streamlit-folium's iframe (/component/streamlit_folium.st_folium/index.html)
+    "leaflet_js": f"../{_leaflet_assets.name}/leaflet.js",
+    "leaflet_css": f"../{_leaflet_assets.name}/leaflet.css",
+}
+
+
+def ensure_built() -> None:
+    """Build boundaries and the demo dataset on the first run (once per machine)."""
+    if boundaries.read_manifest() is None or not store.exists(store.DEMO_ID):
+        with st.spinner(t("building.boundaries", current_lang())):
+            try:
+                cli.build_all()
+            except UserError as exc:
+                st.error(exc.message(current_lang()))
+                st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def registry() -> Registry:
+    return cli.registry()
+
+
+@st.cache_resource(show_spinner=False)
+def dataset(dataset_id: str = store.DEMO_ID) -> Dataset:
+    return store.load(dataset_id)
+
+
+@st.cache_resource(show_spinner=False)
+def display_layer(level: int, parent: str | None = None):
+    """Display geometry of one level (villages per kabupaten), read once per process."""
+    lv = Level(level)
+    if lv == Level.VILLAGE:
+        return boundaries.read_layer(lv, display=True, parent=parent[:5])
+    return boundaries.read_layer(lv, display=True)
+
+
+def children_geoms(parent: str, child_level: Level):
+    """Display geometry of the children of ``parent`` (code, name, geometry)."""
+    layer = display_layer(int(child_level), parent if child_level == Level.VILLAGE else None)
+    if parent == "ID":
+        return layer
+    prefix = parent + "."
+    return layer[layer["code"].str.startswith(prefix)]
+
+
+@st.cache_resource(show_spinner=False)
+def manifest() -> dict:
+    return boundaries.read_manifest() or {}
+
+
+def settings() -> Settings:
+    """The session's settings (defaults plus any overrides made on the settings panel)."""
+    return Settings(st.session_state.get("settings_overrides"))
+
+
+def current_lang() -> str:
+    lang = st.query_params.get("lang", "id")
+    return lang if lang in ("id", "en") else "id"
+
+
+def active_dataset_id() -> str:
+    return st.session_state.get("dataset_id", store.DEMO_ID)
+
+
+def current_view() -> tuple[drill.View, list[UserError]]:
+    ds = dataset(active_dataset_id())
+    return drill.from_query(st.query_params.to_dict(), registry(), ds.periods)
+
+
+def set_view(view: drill.View) -> None:
+    """Write ``view`` to the URL (the single source of truth of what is shown)."""
+    st.query_params.clear()
+    st.query_params.update(drill.to_query(view))
+
+
+def simulated_banner(ds: Dataset, lang: str) -> None:
+    if ds.meta.simulated:
+        st.warning(f"**{t('simulated.label', lang)}** — {t('simulated.explain', lang)}", icon="⚠️")
+
+
+def language_switch(view: drill.View) -> None:
+    options = ["id", "en"]
+
+    def on_change():
+        from dataclasses import replace
+
+        set_view(replace(current_view()[0], lang=st.session_state["lang_switch"]))
+
+    st.session_state["lang_switch"] = view.lang
+    st.sidebar.radio(
+        t("app.language", view.lang),
+        options,
+        format_func=lambda x: {"id": "Bahasa Indonesia", "en": "English"}[x],
+        key="lang_switch",
+        horizontal=True,
+        on_change=on_change,
+    )
+
+
+# ---- derived views, cached per (dataset, parent, period, ...)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def children_table_cached(dataset_id: str, parent: str, period: str, overrides: tuple) -> pd.DataFrame:
+    return mapview.children_table(dataset(dataset_id), registry(), parent, period, Settings(dict(overrides)))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def layer_geojson_cached(dataset_id, parent, period, metric_key, classification, lang, selected, overrides) -> str:
+    settings_ = Settings(dict(overrides))
+    table = children_table_cached(dataset_id, parent, period, overrides)
+    metric = METRICS[metric_key]
+    classes = mapview.classify(table[metric.column], metric, classification, settings_, lang)
+    geoms = children_geoms(parent, Level(level_of(parent) + 1))
+    return mapview.layer_geojson(table, geoms, metric, classes, period, dataset(dataset_id), lang, selected)
+
+
+def ranked_table(table: pd.DataFrame, metric, on_map: set, lang: str, simulated: bool) -> pd.DataFrame:
+    """The children table as shown: ranked by the metric (no data last), localised headers."""
+    ranked = table.sort_values(metric.column, ascending=not metric.higher_is_better, na_position="last")
+    out = pd.DataFrame(
+        {
+            "#": range(1, len(ranked) + 1),
+            t("col.name", lang): ranked["name"].to_numpy(),
+            t("col.kind", lang): [t("kind." + k, lang) for k in ranked["kind"]],
+            t("col.code", lang): ranked["code"].to_numpy(),
+            t("col.ucj_coverage_pct", lang): ranked["ucj_coverage_pct"].to_numpy(),
+            t("col.vulnerable_coverage_pct", lang): ranked["vulnerable_coverage_pct"].to_numpy(),
+            t("col.uncovered_workers", lang): ranked["uncovered_workers"].to_numpy(),
+            t("col.extreme_poverty_rate_pct", lang): ranked["extreme_poverty_rate_pct"].to_numpy(),
+            t("col.village_official_coverage_pct", lang): ranked["village_official_coverage_pct"].to_numpy(),
+            t("col.note", lang): ["" if c in on_map else t("map.no_boundary.cell", lang) for c in ranked["code"]],
+        }
+    )
+    out["_code"] = ranked["code"].to_numpy()
+    out["_on_map"] = [c in on_map for c in ranked["code"]]
+    return out
+
+
+def table_column_config(metric, lang: str, classes) -> dict:
+    pct_bar = dict(min_value=0, max_value=100, format="%.1f%%")
+    return {
+        t("col.ucj_coverage_pct", lang): st.column_config.ProgressColumn(t("col.ucj_coverage_pct", lang), **pct_bar),
+        t("col.vulnerable_coverage_pct", lang): st.column_config.ProgressColumn(t("col.vulnerable_coverage_pct", lang), **pct_bar),
+        t("col.village_official_coverage_pct", lang): st.column_config.ProgressColumn(
+            t("col.village_official_coverage_pct", lang), **pct_bar
+        ),
+        t("col.uncovered_workers", lang): st.column_config.NumberColumn(format="localized"),
+        t("col.extreme_poverty_rate_pct", lang): st.column_config.NumberColumn(format="%.2f%%"),
+    }
+
+
+def table_csv(shown: pd.DataFrame, ds: Dataset, period: str, lang: str) -> bytes:
+    """CSV of the table on screen, with period, dataset and the simulated label in every row."""
+    out = shown.drop(columns=["_code", "_on_map"]).copy()
+    out[t("tooltip.period", lang)] = period
+    out[t("tooltip.source", lang)] = f"{ds.meta.name} — {ds.meta.source} ({ds.meta.as_of})"
+    out[t("col.data_status", lang)] = t("simulated.label", lang) if ds.meta.simulated else ""
+    return out.to_csv(index=False).encode("utf-8-sig")
+
+
+def export_name(region: str, period: str, ext: str, simulated: bool) -> str:
+    from datetime import date
+
+    name = "indonesia" if region == "ID" else region.replace(".", "")
+    sim = "_simulasi" if simulated else ""
+    return f"ucj_{name}_{period}{sim}_{date.today().isoformat()}.{ext}"

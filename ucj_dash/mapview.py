@@ -1,0 +1,289 @@
+"""What one map view shows: the children of a region, their values, classes and colours.
+
+:func:`children_table` joins the registry, the dataset and the indicators for
+the children of one region; :func:`classify` bins a metric (mapclassify);
+:func:`layer_geojson` writes the GeoJSON the map draws; :func:`base_map` and
+:func:`choropleth_group` build the folium objects (no Streamlit here).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import folium
+import mapclassify
+import numpy as np
+import pandas as pd
+
+from ucj_dash import fmt, indicators
+from ucj_dash.boundaries import feature_collection
+from ucj_dash.dataset import COUNT_COLUMNS, Dataset
+from ucj_dash.i18n import t
+from ucj_dash.indicators import METRICS, Metric
+from ucj_dash.regions import Level, Registry, level_of
+from ucj_dash.settings import Settings
+
+# ColorBrewer schemes (colour-blind safe), light to dark.
+PALETTES = {
+    "YlGnBu": ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
+    "PuBuGn": ["#f6eff7", "#bdc9e1", "#67a9cf", "#1c9099", "#016c59"],
+    "OrRd": ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"],
+    "BuPu": ["#edf8fb", "#b3cde3", "#8c96c6", "#8856a7", "#810f7c"],
+    "RdBu_r": ["#2166ac", "#67a9cf", "#d1e5f0", "#fddbc7", "#ef8a62", "#b2182b"],
+}
+COVERAGE_CLASS_COLORS = ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"]
+COVERAGE_CLASS_KEYS = ("very_low", "low", "medium", "high")
+#: SVG pattern defined by the base map; the fallback colour shows where patterns are unsupported
+NO_DATA_FILL = "url(#ucj-nodata)"
+NO_DATA_SWATCH = "repeating-linear-gradient(45deg,#f2f2f2 0 3px,#9e9e9e 3px 5px)"
+POVERTY_RATIOS = (0.25, 0.5, 1.0, 2.0, 4.0)  # multiples of the baseline where the diverging classes break
+
+
+@dataclass
+class Classes:
+    """A classification: ``bins`` are class upper bounds, ``index`` the class per value (-1 = no data)."""
+
+    bins: list[float]
+    colors: list[str]
+    labels: list[str]
+    index: np.ndarray
+    method: str
+
+
+def children_table(dataset: Dataset, registry: Registry, parent: str, period: str, settings: Settings) -> pd.DataFrame:
+    """One row per child of ``parent`` (every registry child, with or without data).
+
+    Columns: code, name, kind, the counts of ``period`` and every indicator;
+    regions the dataset does not cover have NaN counts ("no data").
+    """
+    codes = registry.children(parent)
+    reg = registry.table.loc[codes, ["name", "kind"]]
+    counts = dataset.at(period).reindex(codes)[[*COUNT_COLUMNS, "reporting"]]
+    table = pd.concat([reg, counts, indicators.compute(counts, settings)], axis=1)
+    table.index.name = "code"
+    return table.reset_index()
+
+
+def region_row(dataset: Dataset, code: str, period: str, settings: Settings) -> pd.Series:
+    """Counts and indicators of one region in one period (all NaN when the data lacks it)."""
+    counts = dataset.at(period).reindex([code])[[*COUNT_COLUMNS, "reporting"]]
+    return pd.concat([counts, indicators.compute(counts, settings)], axis=1).iloc[0]
+
+
+def _range_label(lo: float, hi: float, unit: str, lang: str) -> str:
+    dec = 1 if unit == "%" else 0
+    lo_s = "" if lo is None else fmt.number(lo, lang, dec)
+    hi_s = fmt.number(hi, lang, dec)
+    suffix = "%" if unit == "%" else ""
+    if lo is None:
+        return f"< {hi_s}{suffix}"
+    if math.isinf(hi):
+        return f"≥ {lo_s}{suffix}"
+    return f"{lo_s}–{hi_s}{suffix}"
+
+
+def classify(values: pd.Series, metric: Metric, method: str, settings: Settings, lang: str = "id") -> Classes:
+    """Bin ``values`` for the map.
+
+    - extreme poverty: always a diverging scale centred on the baseline, with
+      breaks at ¼, ½, 1, 2 and 4 times it;
+    - ``fixed`` on a coverage %: the sangat rendah / rendah / sedang / tinggi
+      classes of the settings (on counts ``fixed`` falls back to quantiles);
+    - ``quantiles`` (5 classes) or ``equal_interval`` (5 classes) via mapclassify.
+    """
+    v = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+    valid = ~np.isnan(v)
+    if metric.diverging_around:
+        centre = settings[metric.diverging_around]
+        bins = [centre * r for r in POVERTY_RATIOS] + [math.inf]
+        colors = PALETTES[metric.scheme]
+        method = "baseline"
+    elif method == "fixed" and metric.unit == "%":
+        bins = [*settings.coverage_class_breaks, math.inf]
+        colors = COVERAGE_CLASS_COLORS
+    else:
+        method = "equal_interval" if method == "equal_interval" else "quantiles"
+        data = v[valid]
+        colors = PALETTES[metric.scheme]
+        if len(np.unique(data)) >= 2:
+            k = min(len(colors), len(np.unique(data)))
+            cls = mapclassify.EqualInterval(data, k=k) if method == "equal_interval" else mapclassify.Quantiles(data, k=k)
+            bins = [float(b) for b in cls.bins]
+            bins[-1] = math.inf
+            colors = colors[-len(bins):] if len(bins) < len(colors) else colors
+        else:
+            bins, colors = [math.inf], [colors[len(colors) // 2]]
+    index = np.full(len(v), -1)
+    index[valid] = np.searchsorted(np.array(bins), v[valid], side="right")
+    index[valid] = np.minimum(index[valid], len(bins) - 1)
+    labels = []
+    lows = [None, *bins[:-1]]
+    for i, (lo, hi) in enumerate(zip(lows, bins)):
+        label = _range_label(lo, hi, metric.unit, lang)
+        if method == "fixed" and metric.unit == "%":
+            label = f"{t('class.' + COVERAGE_CLASS_KEYS[i], lang)} ({label})"
+        labels.append(label)
+    return Classes(bins=bins, colors=colors, labels=labels, index=index, method=method)
+
+
+def colors_for(classes: Classes) -> list[str]:
+    return [classes.colors[i] if i >= 0 else NO_DATA_FILL for i in classes.index]
+
+
+def layer_geojson(table: pd.DataFrame, geoms: pd.DataFrame, metric: Metric, classes: Classes, period: str,
+                  dataset: Dataset, lang: str, selected: str | None = None) -> str:
+    """GeoJSON of the children that have a boundary, with escaped tooltip text and fill colour.
+
+    ``geoms`` has code and geometry (display layer). Text from data (names,
+    dataset source) is HTML-escaped: Leaflet renders tooltips as HTML.
+    """
+    merged = geoms[["code", "geometry"]].merge(table.assign(fill_color=colors_for(classes)), on="code", how="inner")
+    meta = dataset.meta
+    source = html.escape(f"{meta.name} — {meta.source} ({meta.as_of})")
+    note = t("simulated.label", lang) if meta.simulated else ""
+    props = []
+    for row in merged.itertuples(index=False):
+        value = getattr(row, metric.column)
+        props.append(
+            {
+                "id": row.code,
+                "kind": html.escape(t("kind." + row.kind, lang)),
+                "value": fmt.value(value, metric.unit, lang) if not pd.isna(value) else t("legend.no_data", lang),
+                "period": period,
+                "source": source,
+                "note": note,
+                "fill": row.fill_color,
+                "sel": row.code == selected,
+            }
+        )
+    names = [html.escape(n) for n in merged["name"]]
+    return feature_collection(merged["code"].tolist(), names, merged["geometry"].to_numpy(), props)
+
+
+def map_bounds(geoms: pd.DataFrame) -> tuple[float, float, float, float]:
+    """(min lng, min lat, max lng, max lat) of a layer."""
+    return tuple(float(x) for x in geoms.total_bounds)
+
+
+def zoom_for(bounds, width_px: int = 720, height_px: int = 560) -> int:
+    """Leaflet zoom that fits ``bounds`` into a map of the given size."""
+    minx, miny, maxx, maxy = bounds
+
+    def merc(lat):
+        return math.log(math.tan(math.pi / 4 + math.radians(max(min(lat, 85), -85)) / 2))
+
+    dx = max(maxx - minx, 1e-4) / 360
+    dy = max(merc(maxy) - merc(miny), 1e-6) / (2 * math.pi)
+    zoom = math.floor(min(math.log2(width_px / 256 / dx), math.log2(height_px / 256 / dy)))
+    return int(max(3, min(zoom, 16)))
+
+
+_NODATA_PATTERN_JS = """
+(function () {
+  var map = %(map)s;
+  function addHatch() {
+    var svg = map.getPanes().overlayPane.querySelector('svg');
+    if (!svg || svg.querySelector('#ucj-nodata')) { return; }
+    var ns = 'http://www.w3.org/2000/svg';
+    var defs = document.createElementNS(ns, 'defs');
+    var pat = document.createElementNS(ns, 'pattern');
+    pat.setAttribute('id', 'ucj-nodata');
+    pat.setAttribute('patternUnits', 'userSpaceOnUse');
+    pat.setAttribute('width', '6'); pat.setAttribute('height', '6');
+    pat.setAttribute('patternTransform', 'rotate(45)');
+    var bg = document.createElementNS(ns, 'rect');
+    bg.setAttribute('width', '6'); bg.setAttribute('height', '6'); bg.setAttribute('fill', '#f2f2f2');
+    var line = document.createElementNS(ns, 'rect');
+    line.setAttribute('width', '2'); line.setAttribute('height', '6'); line.setAttribute('fill', '#9e9e9e');
+    pat.appendChild(bg); pat.appendChild(line); defs.appendChild(pat);
+    svg.insertBefore(defs, svg.firstChild);
+  }
+  map.on('layeradd', addHatch);
+  addHatch();
+})();
+"""
+
+
+class _Script(folium.MacroElement):
+    """A raw script run once the map exists (``%(map)s`` is the map variable)."""
+
+    def __init__(self, js: str):
+        super().__init__()
+        self._js = js
+        from jinja2 import Template
+
+        self._template = Template("{% macro script(this, kwargs) %}" + "{{ this.js() }}" + "{% endmacro %}")
+
+    def js(self) -> str:
+        return self._js % {"map": self._parent.get_name()}
+
+
+class _Css(folium.MacroElement):
+    def __init__(self, css: str):
+        super().__init__()
+        from jinja2 import Template
+
+        self._template = Template("{% macro header(this, kwargs) %}<style>" + css + "</style>{% endmacro %}")
+
+
+def base_map(asset_urls: dict[str, str] | None = None, basemap: bool = False) -> folium.Map:
+    """The constant base map: no tiles (works offline), the no-data hatch defined.
+
+    ``asset_urls`` maps ``leaflet_js``/``leaflet_css`` to URLs the app serves
+    itself; with them, the map loads nothing from a CDN.
+    """
+
+    class OfflineMap(folium.Map):
+        default_js = [("leaflet", asset_urls["leaflet_js"])] if asset_urls else folium.Map.default_js
+        default_css = [("leaflet_css", asset_urls["leaflet_css"])] if asset_urls else folium.Map.default_css
+
+    m = OfflineMap(location=[-2.5, 118.0], zoom_start=5, tiles=None, control_scale=True, min_zoom=3,
+                   max_bounds=True, zoom_snap=0.5, prefer_canvas=False)
+    if basemap:
+        folium.TileLayer("OpenStreetMap", attr="© OpenStreetMap contributors").add_to(m)
+    m.get_root().header.add_child(_Css(".leaflet-container{background:#dfe9f3 !important;font:13px/1.4 sans-serif}"))
+    m.add_child(_Script(_NODATA_PATTERN_JS))
+    return m
+
+
+def choropleth_group(geojson: str, name: str, tooltip_aliases: list[str]) -> folium.FeatureGroup:
+    """The layer drawn for one view: fill from each feature's ``fill`` property, tooltip, hover highlight."""
+    group = folium.FeatureGroup(name=name)
+    folium.GeoJson(
+        geojson,
+        name=name,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "color": "#111111" if f["properties"]["sel"] else "#5f5f5f",
+            "weight": 3 if f["properties"]["sel"] else 0.7,
+            "fillOpacity": 0.85,
+        },
+        highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "kind", "code", "value", "period", "source", "note"],
+            aliases=tooltip_aliases,
+            sticky=True,
+        ),
+        zoom_on_click=False,
+    ).add_to(group)
+    return group
+
+
+def legend_html(classes: Classes, metric_label: str, method_label: str, lang: str, simulated: bool) -> str:
+    """The legend as HTML: a swatch per class, one for "no data", the simulated label."""
+    rows = [
+        f'<span class="ucj-sw" style="background:{c}"></span>{html.escape(label)}'
+        for c, label in zip(classes.colors, classes.labels)
+    ]
+    rows.append(f'<span class="ucj-sw" style="background:{NO_DATA_SWATCH}"></span>{html.escape(t("legend.no_data", lang))}')
+    title = html.escape(t("legend.title", lang, metric=metric_label, method=method_label))
+    sim = f'<div class="ucj-sim">{html.escape(t("simulated.label", lang))}</div>' if simulated else ""
+    items = "".join(f'<div class="ucj-li">{r}</div>' for r in rows)
+    return (
+        "<style>.ucj-legend{font-size:0.9rem;line-height:1.5}.ucj-li{display:inline-block;margin:0 14px 2px 0;white-space:nowrap}"
+        ".ucj-sw{display:inline-block;width:18px;height:12px;border:1px solid #777;margin-right:5px;vertical-align:middle}"
+        ".ucj-sim{display:inline-block;background:#fff3cd;border:1px solid #c9a227;padding:0 6px;border-radius:4px;font-weight:600}</style>"
+        f'<div class="ucj-legend" data-testid="ucj-legend"><div><b>{title}</b></div>{items}{sim}</div>'
+    )

@@ -1,0 +1,103 @@
+"""Named settings: every constant a figure rests on, with its source and date.
+
+Pages show these on the methodology panel and may override them for a session
+(:func:`with_overrides`); nothing else in the code base hard-codes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A value with its unit, where it comes from and as of when."""
+
+    key: str
+    value: float
+    unit: str  # "%", "Rp/bulan", "% upah", ...
+    source: str
+    as_of: str
+    note: str = ""
+
+
+_S = Setting
+DEFAULTS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        _S(
+            "extreme_poverty_baseline_pct",
+            0.83,
+            "%",
+            "BPS, persentase penduduk miskin ekstrem (garis US$1,9 PPP 2011)",
+            "Maret 2024",
+            "Seri BPS 2025 memakai garis baru US$2,15 PPP 2017 (Maret 2025 = 0,85%), tidak sebanding "
+            "dengan 0,83% / BPS's 2025 series uses a new line (US$2.15 PPP 2017; March 2025 = 0.85%), "
+            "not comparable with 0.83%.",
+        ),
+        _S(
+            "ucj_target_pct",
+            52.15,
+            "%",
+            "Kemendagri, target cakupan UCJ nasional (capaian 35,68%)",
+            "April 2025",
+            "Hubungan dengan target RPJMN/RPJPN tidak jelas; ubah sesuai kebutuhan / relation to the "
+            "RPJMN/RPJPN targets is unclear; edit as needed.",
+        ),
+        _S("rpjmn_target_2025_pct", 32.15, "%", "RPJMN 2025-2029, target cakupan 2025", "2025"),
+        _S("rpjmn_target_2029_pct", 43.92, "%", "RPJMN 2025-2029, target cakupan 2029", "2025"),
+        _S("rpjpn_target_2045_pct", 99.5, "%", "RPJPN 2025-2045, target 2045", "2024"),
+        _S("jkk_bpu_min_rp", 10_000, "Rp/pekerja/bulan", "PP 44/2015 jo. PP 82/2019: JKK BPU 1% penghasilan, minimal", "2019"),
+        _S("jkm_bpu_rp", 6_800, "Rp/pekerja/bulan", "PP 44/2015 jo. PP 82/2019: iuran JKM BPU", "2019"),
+        _S(
+            "bpu_min_package_rp",
+            16_800,
+            "Rp/pekerja/bulan",
+            "Paket minimum JKK + JKM BPU (PP 44/2015 jo. PP 82/2019), dibayar pemda untuk pekerja rentan",
+            "2019",
+        ),
+        _S("jht_bpu_min_rp", 20_000, "Rp/pekerja/bulan", "PP 46/2015: JHT BPU 2% penghasilan (minimal; paket + JHT = Rp36.800)", "2015"),
+        _S("class_very_low_below_pct", 25.0, "%", "Ambang kelas UCJ 'sangat rendah' (asumsi dasbor; Kemendagri tidak mempublikasikan ambang)", "2025"),
+        _S("class_low_below_pct", 40.0, "%", "Ambang kelas UCJ 'rendah' (asumsi dasbor)", "2025"),
+        _S("class_medium_below_pct", 60.0, "%", "Ambang kelas UCJ 'sedang' (asumsi dasbor; di atasnya 'tinggi')", "2025"),
+        _S("employed_population_m", 144.64, "juta orang", "BPS Sakernas, penduduk bekerja", "Agustus 2024"),
+        _S("informal_share_pct", 57.95, "%", "BPS Sakernas, pekerja informal (83,83 juta)", "Agustus 2024"),
+        _S("population_total", 284_973_643, "orang", "Kepmendagri No 300.2.2-2430 Tahun 2025, jumlah penduduk", "2025"),
+    )
+}
+
+
+class Settings:
+    """A set of setting values: the defaults, optionally overridden for one session."""
+
+    def __init__(self, overrides: dict[str, float] | None = None):
+        self._items = dict(DEFAULTS)
+        for key, value in (overrides or {}).items():
+            if key not in self._items:
+                raise KeyError(f"unknown setting {key!r}")
+            self._items[key] = replace(self._items[key], value=float(value))
+
+    def __getitem__(self, key: str) -> float:
+        return self._items[key].value
+
+    def item(self, key: str) -> Setting:
+        return self._items[key]
+
+    def items(self) -> list[Setting]:
+        return list(self._items.values())
+
+    def overrides(self) -> dict[str, float]:
+        return {k: s.value for k, s in self._items.items() if s.value != DEFAULTS[k].value}
+
+    @property
+    def baseline_pct(self) -> float:
+        return self["extreme_poverty_baseline_pct"]
+
+    @property
+    def target_pct(self) -> float:
+        return self["ucj_target_pct"]
+
+    @property
+    def coverage_class_breaks(self) -> list[float]:
+        """Upper bounds (%) of the sangat rendah / rendah / sedang classes; above is tinggi."""
+        return [self["class_very_low_below_pct"], self["class_low_below_pct"], self["class_medium_below_pct"]]
