@@ -278,7 +278,9 @@ class Registry:
         if cand.empty:
             return []
         rank = (cand != q).astype(int) + (~cand.str.startswith(q)).astype(int) + (~cand.str.contains(q, regex=False)).astype(int)
-        order = pd.DataFrame({"rank": rank, "level": self.table.loc[cand.index, "level"], "code": cand.index})
+        order = pd.DataFrame(
+            {"rank": rank.to_numpy(), "level": self.table.loc[cand.index, "level"].to_numpy(), "code": cand.index.to_numpy()}
+        )
         order = order.sort_values(["rank", "level", "code"]).head(limit)
         return [self._hit(c) for c in order["code"]]
 

@@ -128,15 +128,19 @@ def _download(archive: Archive, target: Path) -> Path:
     """Download ``archive`` to ``target`` atomically, with a progress bar and checks."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
-    with urllib.request.urlopen(archive.url, timeout=30) as resp, open(partial, "wb") as out:
-        total = int(resp.headers.get("Content-Length") or 0)
-        done = 0
-        while block := resp.read(1 << 20):
-            out.write(block)
-            done += len(block)
-            _progress(archive.filename, done, total)
-    sys.stderr.write("\n")
-    verify(archive, partial)
+    try:
+        with urllib.request.urlopen(archive.url, timeout=30) as resp, open(partial, "wb") as out:
+            total = int(resp.headers.get("Content-Length") or 0)
+            done = 0
+            while block := resp.read(1 << 20):
+                out.write(block)
+                done += len(block)
+                _progress(archive.filename, done, total)
+        sys.stderr.write("\n")
+        verify(archive, partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(target)
     return target
 
