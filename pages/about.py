@@ -46,7 +46,7 @@ st.dataframe(
         [{"key": s.key, "value": s.value, "unit": s.unit, "source": s.source, "as of": s.as_of, "note": s.note} for s in shared.settings().items()]
     ),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 
 st.header(t("about.installed", lang))

@@ -95,20 +95,19 @@ with c_class:
     )
 
 # ---- breadcrumb
-crumbs = drill.breadcrumb(view, reg)
-cols = st.columns(len(crumbs) + 1, gap="small")
-for i, (code, name) in enumerate(crumbs):
-    label = "Indonesia" if code == "ID" else name
-    cols[i].button(
-        ("› " if i else "") + label,
-        key=f"crumb_{code}",
-        on_click=go,
-        kwargs={"region": code},
-        disabled=code == view.region,
-        type="tertiary",
-    )
-if view.region != "ID":
-    cols[-1].button(t("map.up", lang), key="crumb_up", on_click=lambda: shared.set_view(drill.up(shared.current_view()[0])))
+with st.container(horizontal=True, gap="small", key="breadcrumb"):
+    crumbs = drill.breadcrumb(view, reg)
+    for i, (code, name) in enumerate(crumbs):
+        st.button(
+            ("› " if i else "") + ("Indonesia" if code == "ID" else name),
+            key=f"crumb_{code}",
+            on_click=go,
+            kwargs={"region": code},
+            disabled=code == view.region,
+            type="tertiary",
+        )
+    if view.region != "ID":
+        st.button(t("map.up", lang), key="crumb_up", on_click=lambda: shared.set_view(drill.up(shared.current_view()[0])))
 
 # ---- data for this view
 parent = view.map_parent
@@ -206,7 +205,7 @@ with right:
     st.dataframe(
         shown.drop(columns=["_code", "_on_map"]),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         height=380,
         on_select=on_table_select,
         selection_mode="single-row",

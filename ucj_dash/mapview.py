@@ -167,8 +167,8 @@ def map_bounds(geoms: pd.DataFrame) -> tuple[float, float, float, float]:
     return tuple(float(x) for x in geoms.total_bounds)
 
 
-def zoom_for(bounds, width_px: int = 720, height_px: int = 560) -> int:
-    """Leaflet zoom that fits ``bounds`` into a map of the given size."""
+def zoom_for(bounds, width_px: int = 600, height_px: int = 520) -> float:
+    """Leaflet zoom (in half steps) that fits ``bounds`` into a map of the given size."""
     minx, miny, maxx, maxy = bounds
 
     def merc(lat):
@@ -176,8 +176,8 @@ def zoom_for(bounds, width_px: int = 720, height_px: int = 560) -> int:
 
     dx = max(maxx - minx, 1e-4) / 360
     dy = max(merc(maxy) - merc(miny), 1e-6) / (2 * math.pi)
-    zoom = math.floor(min(math.log2(width_px / 256 / dx), math.log2(height_px / 256 / dy)))
-    return int(max(3, min(zoom, 16)))
+    zoom = math.floor(2 * min(math.log2(width_px / 256 / dx), math.log2(height_px / 256 / dy))) / 2
+    return max(3.0, min(zoom, 16.0))
 
 
 _NODATA_PATTERN_JS = """
@@ -243,7 +243,8 @@ def base_map(asset_urls: dict[str, str] | None = None, basemap: bool = False) ->
                    max_bounds=True, zoom_snap=0.5, prefer_canvas=False)
     if basemap:
         folium.TileLayer("OpenStreetMap", attr="© OpenStreetMap contributors").add_to(m)
-    m.get_root().header.add_child(_Css(".leaflet-container{background:#dfe9f3 !important;font:13px/1.4 sans-serif}"))
+    m.get_root().header.add_child(_Css(".leaflet-container{background:#dfe9f3 !important;font:13px/1.4 sans-serif}"
+        ".leaflet-tooltip{white-space:normal;min-width:220px;max-width:320px}"))
     m.add_child(_Script(_NODATA_PATTERN_JS))
     return m
 

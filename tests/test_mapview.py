@@ -1,0 +1,83 @@
+"""Map view: children table, classification, escaped GeoJSON, legend."""
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ucj_dash import mapview
+from ucj_dash.boundaries import read_layer
+from ucj_dash.dataset import Dataset, DatasetMeta
+from ucj_dash.indicators import METRICS
+from ucj_dash.regions import Level
+from ucj_dash.settings import Settings
+
+
+def test_children_table_has_every_child_and_no_data_as_nan(registry, demo_dataset):
+    period = demo_dataset.latest_period
+    table = mapview.children_table(demo_dataset, registry, "53.02.02", period, Settings())
+    assert list(table["code"]) == registry.children("53.02.02")
+    partial = Dataset(DatasetMeta("p", "p", "test", period, False), demo_dataset.figures[demo_dataset.figures["region_code"].str.startswith("53.02.02.2001")])
+    table = mapview.children_table(partial, registry, "53.02.02", period, Settings())
+    assert table["ucj_coverage_pct"].notna().sum() == 1
+    assert table["employed_workers"].isna().sum() == len(table) - 1
+
+
+def test_fixed_coverage_classes():
+    values = pd.Series([10, 25, 39.9, 60, np.nan])
+    c = mapview.classify(values, METRICS["ucj_coverage"], "fixed", Settings())
+    assert list(c.index) == [0, 1, 1, 3, -1]
+    assert c.labels[0].startswith("Sangat rendah") and c.labels[3].startswith("Tinggi")
+    assert mapview.colors_for(c)[-1] == mapview.NO_DATA_FILL
+
+
+def test_quantiles_and_equal_interval():
+    values = pd.Series(np.arange(100, dtype=float))
+    q = mapview.classify(values, METRICS["uncovered_workers"], "quantiles", Settings())
+    assert np.bincount(q.index).tolist() == [20, 20, 20, 20, 20]
+    e = mapview.classify(values, METRICS["ucj_coverage"], "equal_interval", Settings())
+    assert e.method == "equal_interval" and len(e.bins) == 5
+    single = mapview.classify(pd.Series([5.0, np.nan]), METRICS["uncovered_workers"], "quantiles", Settings())
+    assert list(single.index) == [0, -1]
+
+
+def test_extreme_poverty_is_diverging_around_the_baseline():
+    values = pd.Series([0.1, 0.5, 0.83, 1.0, 2.0, 5.0])
+    c = mapview.classify(values, METRICS["extreme_poverty"], "quantiles", Settings())
+    assert c.method == "baseline"
+    assert c.bins[2] == pytest.approx(0.83)
+    below, above = c.index[:2], c.index[2:]
+    assert max(below) <= 2 < min(above)  # blue half below the baseline, red half from it up
+    assert c.colors[0].lower() == "#2166ac" and c.colors[-1].lower() == "#b2182b"
+    moved = mapview.classify(values, METRICS["extreme_poverty"], "fixed", Settings({"extreme_poverty_baseline_pct": 2.0}))
+    assert moved.bins[2] == 2.0
+
+
+def test_geojson_escapes_text_and_carries_the_simulated_note(registry, demo_dataset):
+    period = demo_dataset.latest_period
+    table = mapview.children_table(demo_dataset, registry, "53.02", period, Settings())
+    table.loc[0, "name"] = '<img src=x onerror="alert(1)">'
+    meta = DatasetMeta("x", "<b>Nama</b>", "src & co", period, True)
+    ds = Dataset(meta, demo_dataset.figures.head(1), demo_dataset.rolled)
+    geoms = read_layer(Level.DISTRICT, parent="53.02")
+    c = mapview.classify(table["ucj_coverage_pct"], METRICS["ucj_coverage"], "fixed", Settings())
+    doc = json.loads(mapview.layer_geojson(table, geoms, METRICS["ucj_coverage"], c, period, ds, "id"))
+    props = doc["features"][0]["properties"]
+    assert props["name"].startswith("&lt;img") and "<" not in props["source"]
+    assert props["note"] == "Data simulasi / simulated data"
+    assert len(doc["features"]) == len(geoms)
+    assert props["value"].endswith("%")
+
+
+def test_legend_lists_no_data_and_simulated(registry):
+    c = mapview.classify(pd.Series([10.0, np.nan]), METRICS["ucj_coverage"], "fixed", Settings())
+    html = mapview.legend_html(c, "Cakupan UCJ (%)", "kelas", "id", simulated=True)
+    assert "Tidak ada data" in html and "Data simulasi" in html
+    assert html.count('class="ucj-sw"') == 5
+
+
+def test_zoom_fits_bounds():
+    assert mapview.zoom_for((95.0, -11.0, 141.0, 6.0)) <= 5
+    assert mapview.zoom_for((106.7, -6.4, 107.0, -6.1)) >= 9
