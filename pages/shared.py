@@ -52,9 +52,9 @@ def dataset(dataset_id: str = store.DEMO_ID) -> Dataset:
     return store.load(dataset_id)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=48)
 def display_layer(level: int, parent: str | None = None):
-    """Display geometry of one level (villages per kabupaten), read once per process."""
+    """Display geometry of one level (villages per kabupaten, the 48 most recent kept), read once per process."""
     lv = Level(level)
     if lv == Level.VILLAGE:
         return boundaries.read_layer(lv, display=True, parent=parent[:5])
@@ -132,7 +132,7 @@ def children_table_cached(dataset_id: str, parent: str, period: str, overrides: 
     return mapview.children_table(dataset(dataset_id), registry(), parent, period, Settings(dict(overrides)))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=64)
 def layer_geojson_cached(dataset_id, parent, period, metric_key, classification, lang, selected, overrides) -> str:
     settings_ = Settings(dict(overrides))
     table = children_table_cached(dataset_id, parent, period, overrides)

@@ -21,6 +21,7 @@ All geometry is in EPSG:4326, (lng, lat) order.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import tarfile
@@ -361,14 +362,16 @@ def build(force: bool = False, workers: int | None = None, log=print) -> dict:
     stats = {"invalid_repaired": {}, "source_vertices": {}, "groups": {"kec": [], "desa": []}}
     workers = workers or min(2, os.cpu_count() or 1)
     prefix = sources.BOUNDARIES.top_dir + "/"
-    with ProcessPoolExecutor(max_workers=workers) as pool, tarfile.open(boundaries_path, "r|gz") as tar:
+    # spawn: the app may build from Streamlit's threaded server, where fork is unsafe
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool, tarfile.open(boundaries_path, "r|gz") as tar:
         pending = set()
 
-        def drain(block: bool) -> None:
+        def drain() -> None:
             nonlocal pending
             if not pending:
                 return
-            done, pending = wait(pending, return_when=FIRST_COMPLETED if block else FIRST_COMPLETED, timeout=None if block else 0)
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
                 res = fut.result()
                 lv = res["level"]
@@ -388,9 +391,9 @@ def build(force: bool = False, workers: int | None = None, log=print) -> dict:
             text = tar.extractfile(member).read()
             pending.add(pool.submit(_process_file, level_key, text, str(tmp)))
             while len(pending) >= 2 * workers + 2:
-                drain(block=True)
+                drain()
         while pending:
-            drain(block=True)
+            drain()
 
     counts = {}
     for level in (Level.PROVINCE, Level.REGENCY, Level.DISTRICT):

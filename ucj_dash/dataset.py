@@ -135,14 +135,37 @@ def periods_of(figures: pd.DataFrame) -> list[str]:
 
 
 class Dataset:
-    """A dataset: metadata plus its figures as given and rolled up to every level."""
+    """A dataset: metadata plus its figures as given and rolled up to every level.
 
-    def __init__(self, meta: DatasetMeta, figures: pd.DataFrame, rolled: pd.DataFrame | None = None):
+    ``figures`` may be given as a callable that loads them on first use (the
+    app only needs the rolled-up table). The rolled-up table is held once,
+    indexed by region code and sorted by period; :meth:`at` returns per-period
+    slices of it without copying.
+    """
+
+    def __init__(self, meta: DatasetMeta, figures, rolled: pd.DataFrame | None = None):
         self.meta = meta
-        self.figures = figures
-        self.rolled = rolled if rolled is not None else roll_up(figures)
-        self.periods = periods_of(self.rolled)
-        self._by_period = {p: g.set_index("region_code") for p, g in self.rolled.groupby("period", sort=True)}
+        self._figures = figures
+        if rolled is None:
+            rolled = roll_up(self.figures)
+        rolled = rolled.sort_values(["period", "level", "region_code"], ignore_index=True)
+        self.periods = periods_of(rolled)
+        bounds = rolled["period"].searchsorted(self.periods + [chr(0x10FFFF)])
+        indexed = rolled.drop(columns="period").set_index("region_code")
+        self._by_period = {p: indexed.iloc[bounds[i] : bounds[i + 1]] for i, p in enumerate(self.periods)}
+
+    @property
+    def figures(self) -> pd.DataFrame:
+        if callable(self._figures):
+            self._figures = self._figures()
+        return self._figures
+
+    @property
+    def rolled(self) -> pd.DataFrame:
+        """The rolled-up table (region_code, period, level, reporting, counts)."""
+        parts = [g.reset_index().assign(period=p) for p, g in self._by_period.items()]
+        out = pd.concat(parts, ignore_index=True)
+        return out[["region_code", "period", *[c for c in out.columns if c not in ("region_code", "period")]]]
 
     @property
     def latest_period(self) -> str:
