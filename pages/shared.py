@@ -143,8 +143,8 @@ def layer_geojson_cached(dataset_id, parent, period, metric_key, classification,
 
 
 def ranked_table(table: pd.DataFrame, metric, on_map: set, lang: str, simulated: bool) -> pd.DataFrame:
-    """The children table as shown: ranked by the metric (no data last), localised headers."""
-    ranked = table.sort_values(metric.column, ascending=not metric.higher_is_better, na_position="last")
+    """The children table as shown: ranked by the metric, largest first (no data last), localised headers."""
+    ranked = table.sort_values(metric.column, ascending=False, na_position="last")
     out = pd.DataFrame(
         {
             "#": range(1, len(ranked) + 1),

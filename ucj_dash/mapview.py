@@ -167,7 +167,7 @@ def map_bounds(geoms: pd.DataFrame) -> tuple[float, float, float, float]:
     return tuple(float(x) for x in geoms.total_bounds)
 
 
-def zoom_for(bounds, width_px: int = 600, height_px: int = 520) -> float:
+def zoom_for(bounds, width_px: int = 500, height_px: int = 520) -> float:
     """Leaflet zoom (in half steps) that fits ``bounds`` into a map of the given size."""
     minx, miny, maxx, maxy = bounds
 
