@@ -89,7 +89,6 @@ class Metric:
     unit: str  # "%" or "orang"
     scheme: str  # ColorBrewer scheme name
     diverging_around: str | None = None  # setting key of the centre of a diverging scale
-    higher_is_better: bool = True
 
 
 METRICS: dict[str, Metric] = {
@@ -97,14 +96,13 @@ METRICS: dict[str, Metric] = {
     for m in (
         Metric("ucj_coverage", "ucj_coverage_pct", "%", "YlGnBu"),
         Metric("vulnerable_coverage", "vulnerable_coverage_pct", "%", "PuBuGn"),
-        Metric("uncovered_workers", "uncovered_workers", "orang", "OrRd", higher_is_better=False),
+        Metric("uncovered_workers", "uncovered_workers", "orang", "OrRd"),
         Metric(
             "extreme_poverty",
             "extreme_poverty_rate_pct",
             "%",
             "RdBu_r",
             diverging_around="extreme_poverty_baseline_pct",
-            higher_is_better=False,
         ),
         Metric("village_officials", "village_official_coverage_pct", "%", "BuPu"),
     )
