@@ -3,6 +3,7 @@
 import streamlit as st
 
 from pages import shared
+from ucj_dash import admin
 from ucj_dash.i18n import t
 
 st.set_page_config(page_title="UCJ — Cakupan Jamsostek", page_icon="🗺️", layout="wide")
@@ -13,6 +14,10 @@ page = st.navigation(
     [
         st.Page("pages/map.py", title=t("page.map", lang), icon="🗺️", url_path="peta", default=True),
         st.Page("pages/about.py", title=t("page.about", lang), icon="ℹ️", url_path="tentang"),
+        # Public mode without an admin login: the data page is only a login form.
+        st.Page("pages/data.py", title=t("data.page", lang), icon="🗂️", url_path="data")
+        if admin.may_manage_data(st.session_state.get(admin.SESSION_KEY, False), st.secrets)
+        else st.Page("pages/data.py", title=t("admin.page_login", lang), icon="🔒", url_path="data"),
     ]
 )
 page.run()

@@ -86,7 +86,14 @@ def current_lang() -> str:
 
 
 def active_dataset_id() -> str:
-    return st.session_state.get("dataset_id", store.DEMO_ID)
+    """The dataset every page shows: this session's pick, else the stored default, else the demo.
+
+    A pick whose dataset has been deleted since falls back the same way.
+    """
+    chosen = st.session_state.get("dataset_id")
+    if chosen and (chosen == store.DEMO_ID or store.exists(chosen)):
+        return chosen
+    return store.active_id()
 
 
 def current_view() -> tuple[drill.View, list[UserError]]:

@@ -1,7 +1,10 @@
 """Command line: ``python -m ucj_dash <command>`` (or ``ucj-dash <command>``).
 
 Commands: ``build`` (boundaries and demo data), ``build-boundaries``,
-``build-demo``, ``info`` (what is installed: counts, sources, datasets).
+``build-demo``, ``info`` (what is installed: counts, sources, datasets),
+``import`` (check a CSV/XLSX file and store it as a dataset; exit code 2 on
+errors, 1 when warnings were not confirmed), ``template`` (write the import
+templates).
 """
 
 from __future__ import annotations
@@ -53,6 +56,62 @@ def info() -> dict:
     return out
 
 
+def write_templates(folder: str) -> None:
+    from pathlib import Path
+
+    from ucj_dash import template
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    reg = registry()
+    (out / "ucj_template.csv").write_bytes(template.csv_bytes(reg))
+    (out / "ucj_template.xlsx").write_bytes(template.xlsx_bytes(reg))
+    print(out / "ucj_template.csv")
+    print(out / "ucj_template.xlsx")
+
+
+def import_file(args) -> int:
+    """``import``: check the file, print the report, store it when clean (and confirmed)."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from ucj_dash import importer
+    from ucj_dash.i18n import t
+
+    path, lang = Path(args.file), args.lang
+    if not path.is_file():
+        raise UserError("import.error.file_not_found", path=str(path))
+    report = importer.check(path.read_bytes(), path.name, registry())
+    print(report.summary(lang))
+    for _, row in report.table(lang).iterrows():
+        severity, row_no, column, value, problem, fix = row.tolist()
+        where = ", ".join(x for x in (f"{t('import.col.row', lang)} {row_no}" if pd.notna(row_no) else "",
+                                      f"{t('import.col.column', lang)} {column}" if column else "",
+                                      f"“{value}”" if value else "") if x)
+        print(f"[{severity}] {where + ': ' if where else ''}{problem} → {fix}")
+    if args.report:
+        Path(args.report).write_bytes(report.to_csv(lang))
+    if report.errors or not report.ok:
+        print(t("import.error.has_errors", lang, n=len(report.errors)), file=sys.stderr)
+        return 2
+    accept = args.yes
+    if report.warnings and not accept:
+        if sys.stdin.isatty():
+            accept = input(t("import.cli.confirm", lang, n=len(report.warnings))).strip().lower() in ("y", "ya", "yes")
+        if not accept:
+            print(t("import.cli.need_yes", lang, n=len(report.warnings)), file=sys.stderr)
+            return 1
+    dataset = importer.store_import(
+        report, name=args.name, source=args.source, as_of=args.as_of, description=args.description,
+        dataset_id=args.dataset_id, accept_warnings=accept,
+    )
+    if args.activate:
+        store.set_active(dataset.meta.id)
+    print(t("import.cli.stored", lang, id=dataset.meta.id, rows=report.rows_imported, path=store.dataset_path(dataset.meta.id)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ucj-dash", description="UCJ coverage dashboard: data tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -64,6 +123,19 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--force", action="store_true", help="rebuild even if current")
     sub.add_parser("info", help="print what is installed: counts, sources, datasets")
+    p = sub.add_parser("import", help="check a CSV/XLSX file of counts and store it as a dataset")
+    p.add_argument("file", help="CSV or XLSX file (see the template)")
+    p.add_argument("--name", required=True, help="dataset name shown with every figure")
+    p.add_argument("--source", required=True, help="where the figures come from (institution, document)")
+    p.add_argument("--as-of", required=True, dest="as_of", help="date of the figures: YYYY-MM or YYYY-MM-DD")
+    p.add_argument("--description", default="", help="optional longer description")
+    p.add_argument("--id", dest="dataset_id", default=None, help="dataset id (default: from the name and file checksum)")
+    p.add_argument("--yes", action="store_true", help="import even if the check gave warnings")
+    p.add_argument("--activate", action="store_true", help="make it the default dataset of the app")
+    p.add_argument("--report", default=None, help="also write the check report as CSV to this path")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the report")
+    p = sub.add_parser("template", help="write the import templates (CSV and XLSX)")
+    p.add_argument("--out", default=".", help="folder to write ucj_template.csv and ucj_template.xlsx into")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -74,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
             build_demo(force=args.force)
         elif args.command == "info":
             print(json.dumps(info(), indent=1, ensure_ascii=False))
+        elif args.command == "import":
+            return import_file(args)
+        elif args.command == "template":
+            write_templates(args.out)
     except UserError as exc:
         print(exc.message("id"), file=sys.stderr)
         print(exc.message("en"), file=sys.stderr)
