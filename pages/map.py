@@ -160,6 +160,10 @@ with right:
     first = mapview.region_row(ds, focus, ds.periods[0], settings)
     if pd.isna(row["employed_workers"]) and pd.isna(row["population"]):
         st.info(t("kpi.no_data", lang, region=focus_name, period=period))
+    elif focus == parent:
+        with_data = int(table[["employed_workers", "population"]].notna().any(axis=1).sum())
+        if with_data < len(table):
+            st.caption(t("kpi.partial", lang, n=with_data, total=len(table), level=t("level." + child_level.key, lang), region=focus_name))
     target = settings.item("ucj_target_pct")
     base = settings.item("extreme_poverty_baseline_pct")
     k1, k2 = st.columns(2)

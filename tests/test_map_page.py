@@ -104,3 +104,23 @@ def test_about_page_attributes_sources():
     assert not at.exception
     text = "\n".join(m.value for m in at.markdown)
     assert "cahya dsn" in text and "MIT" in text and "3c5a7960f4d2" in text
+
+
+def test_partial_dataset_says_how_much_it_covers(tmp_path, monkeypatch, demo_dataset):
+    from ucj_dash import store
+    from ucj_dash.dataset import Dataset, DatasetMeta
+
+    monkeypatch.setenv("UCJ_DATA_DIR", str(tmp_path))
+    store.save(demo_dataset)
+    figures = demo_dataset.figures
+    part = figures[figures["region_code"].str.startswith("53.02.")]
+    store.save(Dataset(DatasetMeta("ntt-tts", "TTS only", "Dinas X", "2024-12", False), part))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["dataset_id"] = "ntt-tts"
+    at.query_params["region"] = "53"
+    at.run()
+    assert not at.exception
+    assert any("Data mencakup 1 dari 22 Kabupaten/Kota" in c.value for c in at.caption)
+    assert not any("Data simulasi" in w.value for w in at.warning)
+    df = at.dataframe[0].value
+    assert df["Cakupan UCJ (%)"].notna().sum() == 1  # the other 21 are no data, not zero

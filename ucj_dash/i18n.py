@@ -142,6 +142,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "kpi.vs_baseline": {"id": "{delta} vs baseline", "en": "{delta} vs baseline"},
     "kpi.since": {"id": "{delta} sejak {first}", "en": "{delta} since {first}"},
     "kpi.figures_for": {"id": "Angka kunci: {region} ({period})", "en": "Key figures: {region} ({period})"},
+    "kpi.partial": {
+        "id": "Data mencakup {n} dari {total} {level}; angka {region} hanya menjumlahkan wilayah yang ada datanya.",
+        "en": "The data covers {n} of {total} {level}; figures for {region} only sum the regions with data.",
+    },
     "kpi.no_data": {"id": "Tidak ada data untuk {region} pada {period}.", "en": "No data for {region} in {period}."},
     # --- table columns
     "col.name": {"id": "Wilayah", "en": "Region"},
