@@ -22,11 +22,17 @@ settings = shared.settings()
 period = view.period or ds.latest_period
 metric = METRICS[view.metric]
 
-st.title(t("app.title", lang))
+st.markdown(
+    "<style>.block-container{padding-top:2.2rem}</style>"
+    f"<h3 style='margin:0 0 .1rem 0'>{t('app.title', lang)}</h3>",
+    unsafe_allow_html=True,
+)
 st.caption(t("app.subtitle", lang))
 shared.simulated_banner(ds, lang)
 for notice in notices:
     st.info(f"{notice.message(lang)} {t('notice.fallback', lang) if notice.key.startswith('error.') else ''}", icon="ℹ️")
+if notices:  # the link is repaired, so reloading or sharing it shows the valid view
+    shared.set_view(view)
 shared.language_switch(view)
 
 
@@ -49,8 +55,8 @@ def on_search_pick() -> None:
         st.session_state["search_q"] = ""
 
 
-# ---- controls
-c_search, c_metric, c_period, c_class = st.columns([3, 2, 2, 2])
+# ---- controls: what to find and what to show on top; display options in the sidebar
+c_search, c_metric = st.columns([3, 2])
 with c_search:
     query = st.text_input(t("map.search", lang), key="search_q", placeholder=t("map.search.placeholder", lang))
     if query.strip():
@@ -75,7 +81,7 @@ with c_metric:
         key="metric_w",
         on_change=lambda: go(metric=st.session_state["metric_w"]),
     )
-with c_period:
+with st.sidebar:
     if len(ds.periods) > 1:
         st.session_state["period_w"] = period
         st.select_slider(
@@ -83,7 +89,6 @@ with c_period:
         )
     else:
         st.markdown(f"**{t('map.period', lang)}:** {period}")
-with c_class:
     st.session_state["class_w"] = view.classification
     st.selectbox(
         t("map.classification", lang),
@@ -93,6 +98,7 @@ with c_class:
         on_change=lambda: go(classification=st.session_state["class_w"]),
         disabled=metric.diverging_around is not None,
     )
+    st.checkbox(t("map.basemap", lang), key="basemap")
 
 # ---- breadcrumb
 with st.container(horizontal=True, gap="small", key="breadcrumb"):
@@ -150,7 +156,6 @@ with left:
     st.markdown(mapview.legend_html(classes, t("metric." + metric.key, lang), method_label, lang, ds.meta.simulated), unsafe_allow_html=True)
     hint = "map.village_hint" if child_level == Level.VILLAGE else "map.click_hint"
     st.caption(t(hint, lang, child=t("level." + (child_level.child or child_level).key, lang)))
-    st.checkbox(t("map.basemap", lang), key="basemap")
 
 with right:
     focus = view.region
@@ -218,7 +223,7 @@ with right:
     )
     st.download_button(
         t("map.download_csv", lang),
-        shared.table_csv(shown, ds, period, lang),
+        lambda: shared.table_csv(shown, ds, period, lang),
         file_name=shared.export_name(parent, period, "csv", ds.meta.simulated),
         mime="text/csv",
     )

@@ -109,7 +109,7 @@ def set_view(view: drill.View) -> None:
 
 def simulated_banner(ds: Dataset, lang: str) -> None:
     if ds.meta.simulated:
-        st.warning(f"**{t('simulated.label', lang)}** — {t('simulated.explain', lang)}", icon="⚠️")
+        st.warning(f"**{t('simulated.label', lang)}** — {t('simulated.short', lang)}", icon="⚠️")
 
 
 def language_switch(view: drill.View) -> None:

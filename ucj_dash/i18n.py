@@ -21,6 +21,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "page.about": {"id": "Tentang & sumber data", "en": "About & data sources"},
     "simulated.badge": {"id": "Data simulasi", "en": "Simulated data"},
     "simulated.label": {"id": "Data simulasi / simulated data", "en": "Simulated data / data simulasi"},
+    "simulated.short": {"id": "bukan data resmi BPJS Ketenagakerjaan.", "en": "not official BPJS Ketenagakerjaan data."},
     "simulated.explain": {
         "id": "Angka pada dasbor ini dibangkitkan untuk demonstrasi dan bukan data resmi BPJS Ketenagakerjaan.",
         "en": "The figures on this dashboard are generated for demonstration and are not official BPJS Ketenagakerjaan data.",

@@ -202,6 +202,10 @@ _NODATA_PATTERN_JS = """
   }
   map.on('layeradd', addHatch);
   addHatch();
+  // Leaflet focuses the map on mousedown; inside Streamlit's iframe that scrolls the
+  // page to bring the whole map into view and the click's release misses its target.
+  var container = map.getContainer();
+  container.focus = function () { HTMLElement.prototype.focus.call(container, {preventScroll: true}); };
 })();
 """
 
