@@ -27,44 +27,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ucj_dash import boundaries  # noqa: E402
+from tests.e2e.leaflet_probe import CHROMIUM_ARGS, DRAWN_CODES_JS, HIT_POINT_JS, MAP_DRAWN_JS, MAP_IFRAME  # noqa: E402
 from ucj_dash.regions import Level, Registry, level_of  # noqa: E402
 
 CHROMIUM = os.environ.get("UCJ_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1400, "height": 1000}
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 60_000
 QUIET_S = 0.5  # no websocket frame for this long: the rerun is over
 MB = 1_000_000
 BUDGET = {"median_s": 0.6, "worst_s": 1.5, "bytes": 1 * MB, "first_load_s": 3.0, "rss": 800 * MB, "per_session": 30 * MB}
-
-DRAWN_CODES_JS = """() => {
-  const codes = [];
-  if (!(window.L && window.map instanceof L.Map)) return codes;
-  window.map.eachLayer(l => { if (l.feature && l._path && l._path.isConnected) codes.push(l.feature.properties.code); });
-  return codes.sort();
-}"""
-# Exactly the regions `want` are drawn and the map is at rest (on the first load it zooms in from zero-size paths).
-MAP_DRAWN_JS = f"""(want) => JSON.stringify(({DRAWN_CODES_JS})()) === JSON.stringify(want) && !window.map._animatingZoom
-  && [...document.querySelectorAll('path.leaflet-interactive')].some(p => p.getBoundingClientRect().width > 0)"""
-# Where to click region `code`, in iframe-viewport pixels: a point its own path receives.
-HIT_POINT_JS = """(code) => {
-  let path = null;
-  if (!(window.L && window.map instanceof L.Map)) return null;
-  window.map.eachLayer(l => { if (l.feature && l._path && l.feature.properties.code === code) path = l._path; });
-  if (!path) return null;
-  const r = path.getBoundingClientRect();
-  const points = [];
-  for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) points.push([i / 20, j / 20]);
-  points.sort((a, b) => Math.hypot(a[0] - 0.5, a[1] - 0.5) - Math.hypot(b[0] - 0.5, b[1] - 0.5));
-  for (const [fx, fy] of points) {
-    const x = r.left + fx * r.width, y = r.top + fy * r.height;
-    if (document.elementFromPoint(x, y) === path) return {x, y};
-  }
-  return null;
-}"""
-
 
 class Server:
     """``streamlit run app.py`` in its own process group."""
@@ -154,7 +125,7 @@ class Session:
         if not hit:
             return None
         box = iframe.bounding_box()
-        return box["x"] + hit["x"], box["y"] + hit["y"]
+        return box["x"] + hit["vx"], box["y"] + hit["vy"]
 
     def timed(self, action, codes: set[str]) -> tuple[float, int]:
         """Run ``action`` and return (seconds until ``codes`` are drawn, websocket bytes until settled)."""

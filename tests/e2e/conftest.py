@@ -14,18 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from tests.e2e.leaflet_probe import CHROMIUM_ARGS, MAP_IFRAME, MAP_PATH
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("UCJ_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-MAP_PATH = "path.leaflet-interactive"
 STARTUP_TIMEOUT_S = 60
 FIRST_MAP_TIMEOUT_MS = 60_000
 DEFAULT_TIMEOUT_MS = 20_000

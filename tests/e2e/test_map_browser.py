@@ -16,45 +16,13 @@ from playwright.sync_api import Frame, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ucj_dash import boundaries
+from tests.e2e.leaflet_probe import DRAWN_CODES_JS, HIT_POINT_JS, MAP_DRAWN_JS, MAP_IFRAME, MAP_PATH
 from ucj_dash.regions import Level, Registry, level_of
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-MAP_PATH = "path.leaflet-interactive"
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 PROVINCE = "61"  # Kalimantan Barat: large polygons, easy to hit
 KABUPATEN = "61.08"  # Kabupaten Landak
 SIMULATED = {"id": "Data simulasi / simulated data", "en": "Simulated data / data simulasi"}
-
-DRAWN_CODES_JS = """() => {
-  const codes = [];
-  if (!(window.L && window.map instanceof L.Map)) return codes;
-  window.map.eachLayer(l => { if (l.feature && l._path && l._path.isConnected) codes.push(l.feature.properties.code); });
-  return codes.sort();
-}"""
-
-# Exactly the regions `want` are drawn and the map is at rest (on the first load it zooms in from zero-size paths).
-MAP_DRAWN_JS = f"""(want) => JSON.stringify(({DRAWN_CODES_JS})()) === JSON.stringify(want) && !window.map._animatingZoom
-  && [...document.querySelectorAll('path.leaflet-interactive')].some(p => p.getBoundingClientRect().width > 0)"""
-
-# A point inside the region's path that the path itself receives (not a neighbour, not a control).
-HIT_POINT_JS = """(code) => {
-  let path = null;
-  if (!(window.L && window.map instanceof L.Map)) return null;
-  window.map.eachLayer(l => { if (l.feature && l._path && l.feature.properties.code === code) path = l._path; });
-  if (!path) return null;
-  const r = path.getBoundingClientRect();
-  const points = [];
-  for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) points.push([i / 20, j / 20]);
-  points.sort((a, b) => Math.hypot(a[0] - 0.5, a[1] - 0.5) - Math.hypot(b[0] - 0.5, b[1] - 0.5));
-  for (const [fx, fy] of points) {
-    const x = r.left + fx * r.width, y = r.top + fy * r.height;
-    if (document.elementFromPoint(x, y) === path) {
-      return {index: [...document.querySelectorAll('path.leaflet-interactive')].indexOf(path), x: x - r.left, y: y - r.top};
-    }
-  }
-  return null;
-}"""
-
 
 @pytest.fixture(scope="module")
 def registry() -> Registry:
