@@ -60,16 +60,20 @@ def children_table(dataset: Dataset, registry: Registry, parent: str, period: st
     """
     codes = registry.children(parent)
     reg = registry.table.loc[codes, ["name", "kind"]]
-    counts = dataset.at(period).reindex(codes)[[*COUNT_COLUMNS, "reporting"]]
-    table = pd.concat([reg, counts, indicators.compute(counts, settings)], axis=1)
+    table = pd.concat([reg, indicator_rows(dataset, codes, period, settings)], axis=1)
     table.index.name = "code"
     return table.reset_index()
 
 
 def region_row(dataset: Dataset, code: str, period: str, settings: Settings) -> pd.Series:
     """Counts and indicators of one region in one period (all NaN when the data lacks it)."""
-    counts = dataset.at(period).reindex([code])[[*COUNT_COLUMNS, "reporting"]]
-    return pd.concat([counts, indicators.compute(counts, settings)], axis=1).iloc[0]
+    return indicator_rows(dataset, [code], period, settings).iloc[0]
+
+
+def indicator_rows(dataset: Dataset, codes: list[str], period: str, settings: Settings) -> pd.DataFrame:
+    """Counts and indicators of ``codes`` in ``period``, indexed by code; NaN rows for codes without data."""
+    counts = dataset.at(period).reindex(codes)[[*COUNT_COLUMNS, "reporting"]]
+    return pd.concat([counts, indicators.compute(counts, settings)], axis=1)
 
 
 def _range_label(lo: float, hi: float, unit: str, lang: str) -> str:
