@@ -52,7 +52,7 @@ from ucj_dash import store
 from ucj_dash.dataset import COLUMNS, COUNT_COLUMNS, PART_OF, PERIOD_RE, Dataset, DatasetMeta, conform
 from ucj_dash.errors import InvalidRegionCode, UserError
 from ucj_dash.i18n import t
-from ucj_dash.regions import NATION_CODE, Level, Registry, ancestors_of, fold_text, level_of, normalize_code
+from ucj_dash.regions import NATION_CODE, Level, Registry, ancestors_of, fold_text, level_of, name_key, normalize_code
 
 #: Largest file accepted (bytes); ``UCJ_MAX_UPLOAD_MB`` overrides it.
 MAX_FILE_BYTES = int(float(os.environ.get("UCJ_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
@@ -504,13 +504,6 @@ def code_text(value) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:.2f}"
     return re.sub(r"\s+", "", str(value)).lstrip("'")
-
-
-def name_key(name: str) -> str:
-    """A region name as compared: folded, without ``Kabupaten``/``Kota``/``Desa``… prefixes."""
-    from ucj_dash.regions import _NAME_PREFIXES
-
-    return _NAME_PREFIXES.sub("", fold_text(name))
 
 
 def _kind_clash(given: str, registry: Registry, code: str) -> bool:

@@ -108,6 +108,11 @@ def fold_text(text: str) -> str:
 _NAME_PREFIXES = re.compile(r"^(kabupaten|kab|kota|provinsi|prov|kecamatan|kec|desa|kelurahan|kel)\s+")
 
 
+def name_key(name: str) -> str:
+    """A region name as compared: folded, without ``Kabupaten``/``Kota``/``Desa``… prefixes."""
+    return _NAME_PREFIXES.sub("", fold_text(name))
+
+
 def kind_of(code: str, name: str) -> str:
     """``provinsi``, ``kabupaten``, ``kota``, ``kecamatan``, ``desa`` or ``kelurahan``."""
     level = level_of(code)
@@ -247,8 +252,7 @@ class Registry:
 
     @cached_property
     def _folded(self) -> pd.Series:
-        folded = self.table["name"].map(fold_text)
-        return folded.str.replace(_NAME_PREFIXES, "", regex=True)
+        return self.table["name"].map(name_key)
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Regions whose name or code matches ``query`` (case- and accent-insensitive).
@@ -266,7 +270,7 @@ class Registry:
             code = None
         if code and code in self.table.index:
             return [self._hit(code)]
-        q = _NAME_PREFIXES.sub("", fold_text(query))
+        q = name_key(query)
         if not q:
             return []
         folded = self._folded
