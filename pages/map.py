@@ -198,7 +198,7 @@ with right:
 
     st.markdown(f"**{t('map.table_title', lang, level=t('level.' + child_level.key, lang))}** — "
                 f"{t('map.rank_by', lang, metric=t('metric.' + metric.key, lang))}")
-    shown = shared.ranked_table(table, metric, set(geoms["code"]), lang, ds.meta.simulated)
+    shown = shared.ranked_table(table, metric, set(geoms["code"]), lang)
     missing_boundary = int((~shown["_on_map"]).sum())
     if missing_boundary:
         st.caption(t("map.no_boundary", lang, n=missing_boundary))
@@ -219,7 +219,7 @@ with right:
         on_select=on_table_select,
         selection_mode="single-row",
         key=f"table_{parent}",
-        column_config=shared.table_column_config(metric, lang, classes),
+        column_config=shared.table_column_config(lang),
     )
     st.download_button(
         t("map.download_csv", lang),

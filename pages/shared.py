@@ -149,7 +149,7 @@ def layer_geojson_cached(dataset_id, parent, period, metric_key, classification,
     return mapview.layer_geojson(table, geoms, metric, classes, period, dataset(dataset_id), lang, selected)
 
 
-def ranked_table(table: pd.DataFrame, metric, on_map: set, lang: str, simulated: bool) -> pd.DataFrame:
+def ranked_table(table: pd.DataFrame, metric, on_map: set, lang: str) -> pd.DataFrame:
     """The children table as shown: ranked by the metric, largest first (no data last), localised headers."""
     ranked = table.sort_values(metric.column, ascending=False, na_position="last")
     out = pd.DataFrame(
@@ -171,7 +171,7 @@ def ranked_table(table: pd.DataFrame, metric, on_map: set, lang: str, simulated:
     return out
 
 
-def table_column_config(metric, lang: str, classes) -> dict:
+def table_column_config(lang: str) -> dict:
     pct_bar = dict(min_value=0, max_value=100, format="%.1f%%")
     return {
         t("col.ucj_coverage_pct", lang): st.column_config.ProgressColumn(t("col.ucj_coverage_pct", lang), **pct_bar),

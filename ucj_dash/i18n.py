@@ -22,10 +22,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "simulated.badge": {"id": "Data simulasi", "en": "Simulated data"},
     "simulated.label": {"id": "Data simulasi / simulated data", "en": "Simulated data / data simulasi"},
     "simulated.short": {"id": "bukan data resmi BPJS Ketenagakerjaan.", "en": "not official BPJS Ketenagakerjaan data."},
-    "simulated.explain": {
-        "id": "Angka pada dasbor ini dibangkitkan untuk demonstrasi dan bukan data resmi BPJS Ketenagakerjaan.",
-        "en": "The figures on this dashboard are generated for demonstration and are not official BPJS Ketenagakerjaan data.",
-    },
     "building.boundaries": {
         "id": "Menyiapkan batas wilayah dan data demo (sekali saja, ±1 menit)…",
         "en": "Preparing boundaries and demo data (once, about a minute)…",
@@ -110,7 +106,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{n} regions have no boundary on the map (they are still in the table and totals).",
     },
     "map.no_boundary.cell": {"id": "tanpa batas peta", "en": "no map boundary"},
-    "map.on_map": {"id": "Peta", "en": "Map"},
     "map.download_csv": {"id": "Unduh tabel (CSV)", "en": "Download table (CSV)"},
     "map.table_title": {"id": "Peringkat {level}", "en": "{level} ranked"},
     "map.rank_by": {"id": "diurutkan menurut {metric}", "en": "sorted by {metric}"},
@@ -152,14 +147,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "col.name": {"id": "Wilayah", "en": "Region"},
     "col.code": {"id": "Kode", "en": "Code"},
     "col.kind": {"id": "Jenis", "en": "Type"},
-    "col.value": {"id": "Nilai", "en": "Value"},
     "col.ucj_coverage_pct": {"id": "Cakupan UCJ (%)", "en": "UCJ coverage (%)"},
     "col.vulnerable_coverage_pct": {"id": "Cakupan rentan (%)", "en": "Vulnerable coverage (%)"},
     "col.uncovered_workers": {"id": "Belum terlindungi (orang)", "en": "Uncovered (persons)"},
     "col.extreme_poverty_rate_pct": {"id": "Miskin ekstrem (%)", "en": "Extreme poverty (%)"},
     "col.village_official_coverage_pct": {"id": "Perangkat desa terdaftar (%)", "en": "Village officials enrolled (%)"},
-    "col.employed_workers": {"id": "Penduduk bekerja", "en": "Employed workers"},
-    "col.active_participants": {"id": "Peserta aktif", "en": "Active participants"},
     "col.note": {"id": "Catatan", "en": "Note"},
     "col.data_status": {"id": "Status data", "en": "Data status"},
     # --- notices
