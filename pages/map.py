@@ -118,7 +118,7 @@ with st.container(horizontal=True, gap="small", key="breadcrumb"):
 # ---- data for this view
 parent = view.map_parent
 child_level = view.child_level
-table = shared.children_table_cached(ds.meta.id, parent, period, tuple(sorted(settings.overrides().items())))
+table = shared.children_table_cached(ds.meta.id, parent, period, settings.key())
 classes = mapview.classify(table[metric.column], metric, view.classification, settings, lang)
 geoms = shared.children_geoms(parent, child_level)
 
@@ -133,7 +133,7 @@ with left:
     st.caption(t(f"metric.{metric.key}.explain", lang, **explain_params))
     geojson = shared.layer_geojson_cached(
         ds.meta.id, parent, period, metric.key, view.classification, lang, view.selected_village,
-        tuple(sorted(settings.overrides().items())),
+        settings.key(),
     )
     fg = mapview.choropleth_group(geojson, "choropleth", [t("tooltip." + f, lang) for f in ("name", "kind", "code", "value", "period", "source", "note")])
     bounds = mapview.map_bounds(geoms) if len(geoms) else (95.0, -11.0, 141.0, 6.0)

@@ -13,7 +13,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 import xstatic.pkg.leaflet
 
-from ucj_dash import boundaries, cli, drill, mapview, store
+from ucj_dash import boundaries, cli, drill, mapview, priority, store
 from ucj_dash.dataset import Dataset
 from ucj_dash.errors import UserError
 from ucj_dash.i18n import t
@@ -75,9 +75,13 @@ def manifest() -> dict:
     return boundaries.read_manifest() or {}
 
 
+SETTINGS_KEY = "settings_overrides"
+REGION_TARGETS_KEY = "region_targets"
+
+
 def settings() -> Settings:
-    """The session's settings (defaults plus any overrides made on the settings panel)."""
-    return Settings(st.session_state.get("settings_overrides"))
+    """The session's settings (defaults plus any edits made on the methodology page); every page uses these."""
+    return Settings(st.session_state.get(SETTINGS_KEY), st.session_state.get(REGION_TARGETS_KEY))
 
 
 def current_lang() -> str:
@@ -96,15 +100,51 @@ def active_dataset_id() -> str:
     return store.active_id()
 
 
+RULE_KEY = "priority_rule"
+
+
+def priority_rule() -> priority.Rule:
+    """The session's ranking rule (set on the priority page; exports and slides use the same)."""
+    return priority.Rule(**st.session_state.get(RULE_KEY, {}))
+
+
+VIEW_KEY = "view_params"
+
+
 def current_view() -> tuple[drill.View, list[UserError]]:
+    """The view in the URL; a URL without one (the page menu drops it) keeps the session's last view."""
     ds = dataset(active_dataset_id())
-    return drill.from_query(st.query_params.to_dict(), registry(), ds.periods)
+    params = st.query_params.to_dict()
+    if not params and st.session_state.get(VIEW_KEY):
+        params = dict(st.session_state[VIEW_KEY])
+        st.query_params.update(params)
+    return drill.from_query(params, registry(), ds.periods)
 
 
-def set_view(view: drill.View) -> None:
-    """Write ``view`` to the URL (the single source of truth of what is shown)."""
+def set_view(view: drill.View, **extra: str) -> None:
+    """Write ``view`` (and page-specific ``extra`` parameters) to the URL, the single source of truth."""
+    params = {**drill.to_query(view), **{k: str(v) for k, v in extra.items() if v is not None}}
+    st.session_state[VIEW_KEY] = drill.to_query(view)
     st.query_params.clear()
-    st.query_params.update(drill.to_query(view))
+    st.query_params.update(params)
+
+
+def view_link(page: str, view: drill.View, label: str, **kwargs) -> None:
+    """A link to another page showing the same region, metric, period and language."""
+    st.page_link(page, label=label, query_params=drill.to_query(view), **kwargs)
+
+
+def open_page(page: str, view: drill.View) -> None:
+    """Switch to another page on ``view`` (e.g. a region's profile after a click)."""
+    st.session_state[VIEW_KEY] = drill.to_query(view)
+    st.switch_page(page, query_params=drill.to_query(view))
+
+
+def settings_notice(lang: str) -> None:
+    """In the sidebar: say when this session's settings differ from the defaults."""
+    current = settings()
+    if current.overrides() or current.region_targets:
+        st.sidebar.info(t("settings.edited_notice", lang, n=len(current.overrides()) + len(current.region_targets)), icon="⚙️")
 
 
 def simulated_banner(ds: Dataset, lang: str) -> None:
@@ -135,14 +175,14 @@ def language_switch(view: drill.View) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def children_table_cached(dataset_id: str, parent: str, period: str, overrides: tuple) -> pd.DataFrame:
-    return mapview.children_table(dataset(dataset_id), registry(), parent, period, Settings(dict(overrides)))
+def children_table_cached(dataset_id: str, parent: str, period: str, settings_key: tuple) -> pd.DataFrame:
+    return mapview.children_table(dataset(dataset_id), registry(), parent, period, Settings.from_key(settings_key))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def layer_geojson_cached(dataset_id, parent, period, metric_key, classification, lang, selected, overrides) -> str:
-    settings_ = Settings(dict(overrides))
-    table = children_table_cached(dataset_id, parent, period, overrides)
+def layer_geojson_cached(dataset_id, parent, period, metric_key, classification, lang, selected, settings_key) -> str:
+    settings_ = Settings.from_key(settings_key)
+    table = children_table_cached(dataset_id, parent, period, settings_key)
     metric = METRICS[metric_key]
     classes = mapview.classify(table[metric.column], metric, classification, settings_, lang)
     geoms = children_geoms(parent, Level(level_of(parent) + 1))

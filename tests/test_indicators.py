@@ -49,12 +49,6 @@ def test_coverage_classes_thresholds_belong_to_the_higher_class():
     assert indicators.coverage_class(float("nan")) is None
 
 
-def test_contribution_cost_uses_named_rates():
-    assert indicators.monthly_contribution_rp(1000) == 16_800_000
-    assert indicators.monthly_contribution_rp(1000, with_jht=True) == 36_800_000
-    assert DEFAULTS["bpu_min_package_rp"].source and DEFAULTS["bpu_min_package_rp"].as_of
-
-
 def test_every_setting_has_source_and_date():
     for setting in DEFAULTS.values():
         assert setting.source and setting.as_of and setting.unit, setting.key

@@ -514,6 +514,40 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "admin.logout": {"id": "Keluar admin", "en": "Log out admin"},
     "admin.logged_in": {"id": "Masuk sebagai admin.", "en": "Logged in as admin."},
+    # --- priority analysis (issue 4)
+    "priority.reason.poverty": {
+        "id": "kemiskinan ekstrem {rate} — {ratio}× baseline {baseline}",
+        "en": "extreme poverty {rate} — {ratio}× the {baseline} baseline",
+    },
+    "priority.reason.poverty_missing": {"id": "data kemiskinan ekstrem tidak tersedia", "en": "no extreme-poverty data"},
+    "priority.reason.coverage": {"id": "cakupan {coverage} vs target {target}{flag}", "en": "coverage {coverage} vs target {target}{flag}"},
+    "priority.reason.coverage_missing": {"id": "data cakupan tidak tersedia", "en": "no coverage data"},
+    "priority.reason.over_100": {
+        "id": " (di atas 100%: periksa data)",
+        "en": " (above 100%: check the data)",
+    },
+    "priority.reason.uncovered_extreme_poor_workers": {
+        "id": "{n} pekerja miskin ekstrem belum terlindungi",
+        "en": "{n} extreme-poor workers uncovered",
+    },
+    "priority.reason.uncovered_extreme_poor_workers_missing": {
+        "id": "data pekerja miskin ekstrem tidak tersedia",
+        "en": "no data on extreme-poor workers",
+    },
+    "priority.reason.uncovered_vulnerable_workers": {
+        "id": "{n} pekerja rentan belum terlindungi",
+        "en": "{n} vulnerable workers uncovered",
+    },
+    "priority.reason.uncovered_vulnerable_workers_missing": {
+        "id": "data pekerja rentan tidak tersedia",
+        "en": "no data on vulnerable workers",
+    },
+    "settings.edited_notice": {
+        "id": "{n} pengaturan diubah untuk sesi ini (lihat halaman Metodologi).",
+        "en": "{n} settings edited for this session (see the Methodology page).",
+    },
+    # --- exports (issue 6)
+    # --- presentation mode (issue 6)
     # --- errors
     "error.invalid_code": {
         "id": "“{value}” bukan kode wilayah Kemendagri. Gunakan 2, 4, 6 atau 10 digit, dengan atau tanpa titik, mis. 53.03.01.2001 atau 5303012001.",

@@ -67,15 +67,58 @@ DEFAULTS: dict[str, Setting] = {
 }
 
 
-class Settings:
-    """A set of setting values: the defaults, optionally overridden for one session."""
+#: settings a user may edit for a session on the methodology page (the rest are reference figures)
+EDITABLE = (
+    "extreme_poverty_baseline_pct",
+    "ucj_target_pct",
+    "class_very_low_below_pct",
+    "class_low_below_pct",
+    "class_medium_below_pct",
+    "jkk_bpu_min_rp",
+    "jkm_bpu_rp",
+    "jht_bpu_min_rp",
+)
 
-    def __init__(self, overrides: dict[str, float] | None = None):
+
+class Settings:
+    """A set of setting values: the defaults, optionally overridden for one session.
+
+    ``region_targets`` maps region codes to their own UCJ coverage target (%);
+    a region without one inherits its nearest ancestor's, else the national
+    target. The BPU package is always JKK + JKM, so editing either rate moves it.
+    """
+
+    def __init__(self, overrides: dict[str, float] | None = None, region_targets: dict[str, float] | None = None):
         self._items = dict(DEFAULTS)
         for key, value in (overrides or {}).items():
             if key not in self._items:
                 raise KeyError(f"unknown setting {key!r}")
             self._items[key] = replace(self._items[key], value=float(value))
+        package = self["jkk_bpu_min_rp"] + self["jkm_bpu_rp"]
+        if package != self._items["bpu_min_package_rp"].value:
+            self._items["bpu_min_package_rp"] = replace(self._items["bpu_min_package_rp"], value=package)
+        self.region_targets = {code: float(v) for code, v in (region_targets or {}).items()}
+
+    @classmethod
+    def from_key(cls, key: tuple) -> "Settings":
+        """Inverse of :meth:`key`."""
+        overrides, targets = key
+        return cls(dict(overrides), dict(targets))
+
+    def key(self) -> tuple:
+        """A hashable summary of everything that differs from the defaults (for caches)."""
+        return tuple(sorted(self.overrides().items())), tuple(sorted(self.region_targets.items()))
+
+    def target_for(self, code: str) -> float:
+        """UCJ coverage target (%) of region ``code``: its own, an ancestor's, else the national one."""
+        while code:
+            if code in self.region_targets:
+                return self.region_targets[code]
+            code = code.rpartition(".")[0]
+        return self.target_pct
+
+    def targets_for(self, codes) -> list[float]:
+        return [self.target_for(str(c)) for c in codes] if self.region_targets else [self.target_pct] * len(codes)
 
     def __getitem__(self, key: str) -> float:
         return self._items[key].value
@@ -87,7 +130,10 @@ class Settings:
         return list(self._items.values())
 
     def overrides(self) -> dict[str, float]:
-        return {k: s.value for k, s in self._items.items() if s.value != DEFAULTS[k].value}
+        """Edited values (the derived BPU package is not listed: it follows JKK and JKM)."""
+        return {
+            k: s.value for k, s in self._items.items() if s.value != DEFAULTS[k].value and k != "bpu_min_package_rp"
+        }
 
     @property
     def baseline_pct(self) -> float:

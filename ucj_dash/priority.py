@@ -1,0 +1,152 @@
+"""Where to act first: four groups by poverty and coverage, and a ranked priority list with reasons.
+
+Two questions place each region in a group (quadrant):
+is its extreme-poverty rate **above the baseline** (0.83%, a setting), and is its
+coverage **below its target** (a setting, national or per region)? A rate exactly
+on the baseline is not above it; coverage exactly on the target has met it.
+Regions lacking either figure are in the "no data" group, ranked last.
+
+The ranking rule (:class:`Rule`) is explicit: optionally the "act first" group
+before the others, then a score = weighted sum of uncovered extreme-poor
+workers, uncovered vulnerable workers and the gap to target (persons). Missing
+terms are skipped (and named in the reason), never counted as zero people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ucj_dash import fmt
+from ucj_dash.i18n import t
+from ucj_dash.indicators import COVERAGES, DEFAULT_COVERAGE
+from ucj_dash.settings import Settings
+
+#: groups in priority order; the first is where poverty is high and coverage low
+QUADRANTS = ("act_first", "poor_on_target", "low_coverage", "on_track", "no_data")
+#: 2×2 bivariate palette (Stevens' corners): poverty above baseline = red axis, coverage below target = blue axis.
+#: Lightness differs per group so the map still reads in grayscale.
+QUADRANT_COLORS = {
+    "act_first": "#3b2f5b",  # both: darkest
+    "poor_on_target": "#c85a5a",
+    "low_coverage": "#64acbe",
+    "on_track": "#e8e8e8",
+}
+#: (poverty above baseline?, coverage below target?) → group
+_GROUP_OF = {(True, True): "act_first", (True, False): "poor_on_target", (False, True): "low_coverage", (False, False): "on_track"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The ranking rule: inputs a user may adjust on the priority page.
+
+    Weights multiply persons: ``score = w_ep × uncovered extreme-poor workers +
+    w_vul × uncovered vulnerable workers + w_gap × gap to target``.
+    """
+
+    act_first_group_first: bool = True
+    weight_extreme_poor: float = 2.0
+    weight_vulnerable: float = 1.0
+    weight_gap: float = 0.0
+    coverage: str = DEFAULT_COVERAGE
+
+    def terms(self) -> list[tuple[str, float]]:
+        return [
+            ("uncovered_extreme_poor_workers", self.weight_extreme_poor),
+            ("uncovered_vulnerable_workers", self.weight_vulnerable),
+            ("gap_to_target_workers", self.weight_gap),
+        ]
+
+
+def quadrants(table: pd.DataFrame, settings: Settings, coverage: str = DEFAULT_COVERAGE) -> pd.Series:
+    """Group key per row of an indicator table (``no_data`` where poverty or coverage is missing)."""
+    poverty = table["extreme_poverty_rate_pct"].astype("float64")
+    cov = table[COVERAGES[coverage].column].astype("float64")
+    above = (poverty > settings.baseline_pct).to_numpy()
+    below = (cov < table["target_pct"]).to_numpy()
+    missing = (poverty.isna() | cov.isna()).to_numpy()
+    keys = np.array([_GROUP_OF[(a, b)] for a, b in zip(above, below)], dtype=object) if len(table) else np.array([], dtype=object)
+    keys[missing] = "no_data"
+    return pd.Series(keys, index=table.index, name="quadrant")
+
+
+def score(table: pd.DataFrame, rule: Rule) -> pd.Series:
+    """The rule's score (persons, weighted); NaN when every weighted input is missing."""
+    parts = [table[col].astype("float64") * w for col, w in rule.terms() if w]
+    if not parts:
+        return pd.Series(np.nan, index=table.index)
+    return pd.concat(parts, axis=1).sum(axis=1, min_count=1)
+
+
+def rank(table: pd.DataFrame, settings: Settings, rule: Rule = Rule()) -> pd.DataFrame:
+    """The table sorted into priority order with ``quadrant``, ``score`` and ``rank`` (1 = act first).
+
+    Order: the "act first" group first (if the rule says so), then score,
+    largest first; rows without a score or group come last. Ties keep the
+    region code order, so the ranking is stable.
+    """
+    out = table.copy()
+    out["quadrant"] = quadrants(table, settings, rule.coverage)
+    out["score"] = score(table, rule)
+    group_order = {q: i for i, q in enumerate(QUADRANTS)}
+    out["_g"] = [
+        (0 if q == "act_first" else 1) if rule.act_first_group_first and q != "no_data" else (2 if q == "no_data" else 1)
+        for q in out["quadrant"]
+    ]
+    out["_ns"] = out["score"].isna()
+    out["_gi"] = out["quadrant"].map(group_order)
+    sort_code = out["code"] if "code" in out else pd.Series(out.index, index=out.index)
+    out["_code"] = sort_code
+    out = out.sort_values(["_g", "_ns", "score", "_gi", "_code"], ascending=[True, True, False, True, True], kind="mergesort")
+    out = out.drop(columns=["_g", "_ns", "_gi", "_code"])
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out
+
+
+def reason(row: pd.Series, settings: Settings, lang: str = "id", coverage: str = DEFAULT_COVERAGE) -> str:
+    """The rank's reason in words, e.g. "kemiskinan ekstrem 3,10% — 3,7× baseline; cakupan 18,0% vs target 52,2%;
+    41.200 pekerja rentan belum terlindungi". Missing figures are said to be missing."""
+    parts = []
+    rate = row["extreme_poverty_rate_pct"]
+    if pd.isna(rate):
+        parts.append(t("priority.reason.poverty_missing", lang))
+    else:
+        parts.append(
+            t(
+                "priority.reason.poverty",
+                lang,
+                rate=fmt.percent(rate, lang, 2),
+                ratio=fmt.number(rate / settings.baseline_pct, lang, 1),
+                baseline=fmt.percent(settings.baseline_pct, lang, 2),
+            )
+        )
+    cov = row[COVERAGES[coverage].column]
+    if pd.isna(cov):
+        parts.append(t("priority.reason.coverage_missing", lang))
+    else:
+        parts.append(
+            t(
+                "priority.reason.coverage",
+                lang,
+                coverage=fmt.percent(cov, lang),
+                target=fmt.percent(row["target_pct"], lang),
+                flag=t("priority.reason.over_100", lang) if cov > 100 else "",
+            )
+        )
+    for col in ("uncovered_extreme_poor_workers", "uncovered_vulnerable_workers"):
+        value = row[col]
+        key = "priority.reason." + col
+        parts.append(t(key + "_missing", lang) if pd.isna(value) else t(key, lang, n=fmt.number(value, lang)))
+    return "; ".join(parts)
+
+
+def reasons(ranked: pd.DataFrame, settings: Settings, lang: str = "id", coverage: str = DEFAULT_COVERAGE) -> list[str]:
+    return [reason(row, settings, lang, coverage) for _, row in ranked.iterrows()]
+
+
+def group_counts(ranked: pd.DataFrame) -> dict[str, int]:
+    """Number of regions per group (every group present, zero included)."""
+    counts = ranked["quadrant"].value_counts()
+    return {q: int(counts.get(q, 0)) for q in QUADRANTS}

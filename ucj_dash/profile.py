@@ -1,0 +1,97 @@
+"""One region's profile: headline figures, its trend, its siblings and its village officials.
+
+Every figure comes from :mod:`ucj_dash.indicators` on the rolled-up dataset;
+missing data stays NaN ("no data"), never 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ucj_dash import indicators, mapview
+from ucj_dash.dataset import COUNT_COLUMNS, Dataset
+from ucj_dash.regions import NATION_CODE, Level, Registry, level_of, parent_of
+from ucj_dash.settings import Settings
+
+
+def trend(dataset: Dataset, code: str, settings: Settings) -> pd.DataFrame:
+    """Counts and indicators of ``code`` for every period of the dataset, indexed by period.
+
+    Periods the data lacks for this region are rows of NaN, so a chart shows a gap, not a drop to 0.
+    """
+    rows = dataset.region(code).reindex(dataset.periods)
+    counts = rows[list(COUNT_COLUMNS)].astype("float64")
+    counts.index = pd.Index([code] * len(counts), name="region_code")
+    out = pd.concat([counts, indicators.compute(counts, settings)], axis=1)
+    out.index = pd.Index(dataset.periods, name="period")
+    return out
+
+
+@dataclass(frozen=True)
+class SiblingRank:
+    """Where a region ranks among its parent's children on one indicator (1 = highest)."""
+
+    rank: int | None  # None when the region has no value
+    with_data: int  # siblings (itself included) that have a value
+    total: int  # every sibling, with or without data
+
+
+def sibling_rank(dataset: Dataset, registry: Registry, code: str, period: str, settings: Settings, column: str) -> SiblingRank:
+    """Rank of ``code`` among its siblings by ``column``, highest first (ties share the better rank)."""
+    if code == NATION_CODE:
+        return SiblingRank(1, 1, 1)
+    siblings = registry.children(parent_of(code) or NATION_CODE)
+    values = mapview.indicator_rows(dataset, siblings, period, settings)[column]
+    own = values.get(code, np.nan)
+    with_data = int(values.notna().sum())
+    if pd.isna(own):
+        return SiblingRank(None, with_data, len(siblings))
+    return SiblingRank(int((values > own).sum()) + 1, with_data, len(siblings))
+
+
+@dataclass(frozen=True)
+class VillageOfficials:
+    """Kepala desa and perangkat desa in the villages of a region (persons; NaN: no data)."""
+
+    officials: float
+    enrolled: float
+    villages_reporting: int  # villages with a known number of officials (> 0)
+    villages_all_enrolled: int  # of those, villages where every official is enrolled
+
+    @property
+    def enrolled_pct(self) -> float:
+        return indicators.pct(self.enrolled, self.officials)
+
+    @property
+    def villages_all_enrolled_pct(self) -> float:
+        return indicators.pct(self.villages_all_enrolled, self.villages_reporting)
+
+
+def village_officials(dataset: Dataset, code: str, period: str) -> VillageOfficials:
+    """Officials enrolled in ``code`` and the share of its villages where all of them are enrolled.
+
+    For a village itself the share is 0 or 100%. Villages whose official count
+    is missing or zero are left out of the share (not counted as "not all").
+    """
+    rows = dataset.at(period)
+    villages = rows[rows["level"] == int(Level.VILLAGE)]
+    if code != NATION_CODE:
+        index = villages.index
+        if level_of(code) == Level.VILLAGE:
+            villages = villages[index == code]
+        else:
+            villages = villages[index.str.startswith(code + ".")]
+    own = rows.loc[code] if code in rows.index else None
+    officials = float(own["village_officials"]) if own is not None else float("nan")
+    enrolled = float(own["village_officials_enrolled"]) if own is not None else float("nan")
+    known = villages[(villages["village_officials"] > 0) & villages["village_officials_enrolled"].notna()]
+    full = int((known["village_officials_enrolled"] >= known["village_officials"]).sum())
+    return VillageOfficials(officials, enrolled, len(known), full)
+
+
+def versus(row: pd.Series, other: pd.Series, column: str) -> float:
+    """``row[column] − other[column]`` (percentage points for rates; NaN if either is missing)."""
+    return float(row[column]) - float(other[column])
