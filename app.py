@@ -13,6 +13,10 @@ shared.ensure_built()
 page = st.navigation(
     [
         st.Page("pages/map.py", title=t("page.map", lang), icon="🗺️", url_path="peta", default=True),
+        st.Page("pages/profile.py", title=t("page.profile", lang), icon="📋", url_path="profil"),
+        st.Page("pages/priority.py", title=t("page.priority", lang), icon="🎯", url_path="prioritas"),
+        st.Page("pages/methodology.py", title=t("page.methodology", lang), icon="⚙️", url_path="metodologi"),
+        st.Page("pages/present.py", title=t("page.present", lang), icon="📽️", url_path="presentasi"),
         st.Page("pages/about.py", title=t("page.about", lang), icon="ℹ️", url_path="tentang"),
         # Public mode without an admin login: the data page is only a login form.
         st.Page("pages/data.py", title=t("data.page", lang), icon="🗂️", url_path="data")

@@ -48,30 +48,10 @@ def on_map_click() -> None:
         shared.set_view(drill.click(current, code, shared.registry()))
 
 
-def on_search_pick() -> None:
-    code = st.session_state.get("search_pick")
-    if code:
-        go(region=code)
-        st.session_state["search_q"] = ""
-
-
 # ---- controls: what to find and what to show on top; display options in the sidebar
 c_search, c_metric = st.columns([3, 2])
 with c_search:
-    query = st.text_input(t("map.search", lang), key="search_q", placeholder=t("map.search.placeholder", lang))
-    if query.strip():
-        hits = reg.search(query, limit=12)
-        if hits:
-            st.selectbox(
-                t("map.search.pick", lang),
-                [h.code for h in hits],
-                index=None,
-                format_func=lambda c: f"{reg.name(c)} — {t('kind.' + reg.kind(c), lang)} · {reg.path_label(c)} ({c})",
-                key="search_pick",
-                on_change=on_search_pick,
-            )
-        else:
-            st.caption(t("map.search.none", lang, query=query.strip()))
+    shared.region_search(lang, lambda code: go(region=code))
 with c_metric:
     st.session_state["metric_w"] = view.metric
     st.selectbox(
@@ -195,6 +175,9 @@ with right:
         help=t("kpi.extreme_poverty.help", lang, baseline=fmt.percent(base.value, lang, 2), source=base.source, as_of=base.as_of, note=base.note),
     )
     k4.metric(t("kpi.vulnerable", lang), fmt.percent(row["vulnerable_coverage_pct"], lang))
+    with st.container(horizontal=True, key="page_links"):
+        shared.view_link("pages/profile.py", view, t("map.open_profile", lang, region=focus_name), icon="📋")
+        shared.view_link("pages/priority.py", replace(view, region=parent), t("map.open_priority", lang), icon="🎯")
 
     st.markdown(f"**{t('map.table_title', lang, level=t('level.' + child_level.key, lang))}** — "
                 f"{t('map.rank_by', lang, metric=t('metric.' + metric.key, lang))}")

@@ -61,9 +61,12 @@ def display_layer(level: int, parent: str | None = None):
     return boundaries.read_layer(lv, display=True)
 
 
-def children_geoms(parent: str, child_level: Level):
-    """Display geometry of the children of ``parent`` (code, name, geometry)."""
-    layer = display_layer(int(child_level), parent if child_level == Level.VILLAGE else None)
+def children_geoms(parent: str, level: Level):
+    """Display geometry of the regions at ``level`` inside ``parent`` (code, name, geometry).
+
+    Villages need a ``parent`` at kabupaten level or below (they are stored per kabupaten).
+    """
+    layer = display_layer(int(level), parent if level == Level.VILLAGE else None)
     if parent == "ID":
         return layer
     prefix = parent + "."
@@ -129,6 +132,11 @@ def set_view(view: drill.View, **extra: str) -> None:
     st.query_params.update(params)
 
 
+def page_params() -> dict[str, str]:
+    """The URL's page-specific parameters (everything that is not part of the shared view)."""
+    return {k: v for k, v in st.query_params.to_dict().items() if k not in drill.QUERY_KEYS}
+
+
 def view_link(page: str, view: drill.View, label: str, **kwargs) -> None:
     """A link to another page showing the same region, metric, period and language."""
     st.page_link(page, label=label, query_params=drill.to_query(view), **kwargs)
@@ -138,6 +146,32 @@ def open_page(page: str, view: drill.View) -> None:
     """Switch to another page on ``view`` (e.g. a region's profile after a click)."""
     st.session_state[VIEW_KEY] = drill.to_query(view)
     st.switch_page(page, query_params=drill.to_query(view))
+
+
+def region_search(lang: str, on_pick, key: str = "search") -> None:
+    """Search box for a region by name or code; ``on_pick(code)`` runs when a hit is chosen."""
+    reg = registry()
+
+    def picked() -> None:
+        code = st.session_state.get(f"{key}_pick")
+        if code:
+            st.session_state[f"{key}_q"] = ""
+            on_pick(code)
+
+    query = st.text_input(t("map.search", lang), key=f"{key}_q", placeholder=t("map.search.placeholder", lang))
+    if query.strip():
+        hits = reg.search(query, limit=12)
+        if hits:
+            st.selectbox(
+                t("map.search.pick", lang),
+                [h.code for h in hits],
+                index=None,
+                format_func=lambda c: f"{reg.name(c)} — {t('kind.' + reg.kind(c), lang)} · {reg.path_label(c)} ({c})",
+                key=f"{key}_pick",
+                on_change=picked,
+            )
+        else:
+            st.caption(t("map.search.none", lang, query=query.strip()))
 
 
 def settings_notice(lang: str) -> None:
@@ -158,7 +192,7 @@ def language_switch(view: drill.View) -> None:
     def on_change():
         from dataclasses import replace
 
-        set_view(replace(current_view()[0], lang=st.session_state["lang_switch"]))
+        set_view(replace(current_view()[0], lang=st.session_state["lang_switch"]), **page_params())
 
     st.session_state["lang_switch"] = view.lang
     st.sidebar.radio(
@@ -175,8 +209,11 @@ def language_switch(view: drill.View) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def children_table_cached(dataset_id: str, parent: str, period: str, settings_key: tuple) -> pd.DataFrame:
-    return mapview.children_table(dataset(dataset_id), registry(), parent, period, Settings.from_key(settings_key))
+def children_table_cached(dataset_id: str, parent: str, period: str, settings_key: tuple, level: int | None = None) -> pd.DataFrame:
+    """:func:`mapview.children_table` (descendants at ``level`` when given), cached per view."""
+    return mapview.children_table(
+        dataset(dataset_id), registry(), parent, period, Settings.from_key(settings_key), None if level is None else Level(level)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -20,6 +20,8 @@ from ucj_dash.regions import NATION_CODE, Level, Registry, level_of, parent_of
 DEFAULT_METRIC = "ucj_coverage"
 CLASSIFICATIONS = ("quantiles", "equal_interval", "fixed")
 DEFAULT_CLASSIFICATION = "fixed"
+#: URL parameters owned by the shared view; pages may add their own beside them
+QUERY_KEYS = ("region", "metric", "period", "lang", "classes")
 
 
 @dataclass(frozen=True)

@@ -52,13 +52,17 @@ class Classes:
     method: str
 
 
-def children_table(dataset: Dataset, registry: Registry, parent: str, period: str, settings: Settings) -> pd.DataFrame:
+def children_table(
+    dataset: Dataset, registry: Registry, parent: str, period: str, settings: Settings, level: Level | None = None
+) -> pd.DataFrame:
     """One row per child of ``parent`` (every registry child, with or without data).
 
-    Columns: code, name, kind, the counts of ``period`` and every indicator;
-    regions the dataset does not cover have NaN counts ("no data").
+    With ``level``, one row per descendant of ``parent`` at that level instead
+    (e.g. every kecamatan of a province). Columns: code, name, kind, the counts
+    of ``period`` and every indicator; regions the dataset does not cover have
+    NaN counts ("no data").
     """
-    codes = registry.children(parent)
+    codes = registry.descendants(parent, level) if level is not None else registry.children(parent)
     reg = registry.table.loc[codes, ["name", "kind"]]
     table = pd.concat([reg, indicator_rows(dataset, codes, period, settings)], axis=1)
     table.index.name = "code"
@@ -136,25 +140,33 @@ def colors_for(classes: Classes) -> list[str]:
     return [classes.colors[i] if i >= 0 else NO_DATA_FILL for i in classes.index]
 
 
-def layer_geojson(table: pd.DataFrame, geoms: pd.DataFrame, metric: Metric, classes: Classes, period: str,
-                  dataset: Dataset, lang: str, selected: str | None = None) -> str:
+def layer_geojson(table: pd.DataFrame, geoms: pd.DataFrame, metric: Metric | None, classes: Classes, period: str,
+                  dataset: Dataset, lang: str, selected: str | None = None, value_text: pd.Series | None = None) -> str:
     """GeoJSON of the children that have a boundary, with escaped tooltip text and fill colour.
 
-    ``geoms`` has code and geometry (display layer). Text from data (names,
-    dataset source) is HTML-escaped: Leaflet renders tooltips as HTML.
+    ``geoms`` has code and geometry (display layer). The tooltip's value is the
+    metric's, or ``value_text`` (one string per table row) when given. Text from
+    data (names, dataset source) is HTML-escaped: Leaflet renders tooltips as HTML.
     """
-    merged = geoms[["code", "geometry"]].merge(table.assign(fill_color=colors_for(classes)), on="code", how="inner")
+    extra = {"fill_color": colors_for(classes)}
+    if value_text is not None:
+        extra["value_text"] = list(value_text)
+    merged = geoms[["code", "geometry"]].merge(table.assign(**extra), on="code", how="inner")
     meta = dataset.meta
     source = html.escape(f"{meta.name} — {meta.source} ({meta.as_of})")
     note = t("simulated.label", lang) if meta.simulated else ""
     props = []
     for row in merged.itertuples(index=False):
-        value = getattr(row, metric.column)
+        if value_text is not None:
+            shown = html.escape(row.value_text)
+        else:
+            value = getattr(row, metric.column)
+            shown = fmt.value(value, metric.unit, lang) if not pd.isna(value) else t("legend.no_data", lang)
         props.append(
             {
                 "id": row.code,
                 "kind": html.escape(t("kind." + row.kind, lang)),
-                "value": fmt.value(value, metric.unit, lang) if not pd.isna(value) else t("legend.no_data", lang),
+                "value": shown,
                 "period": period,
                 "source": source,
                 "note": note,

@@ -131,7 +131,7 @@ def reason(row: pd.Series, settings: Settings, lang: str = "id", coverage: str =
                 "priority.reason.coverage",
                 lang,
                 coverage=fmt.percent(cov, lang),
-                target=fmt.percent(row["target_pct"], lang),
+                target=fmt.percent(row["target_pct"], lang, 2),
                 flag=t("priority.reason.over_100", lang) if cov > 100 else "",
             )
         )
@@ -150,3 +150,54 @@ def group_counts(ranked: pd.DataFrame) -> dict[str, int]:
     """Number of regions per group (every group present, zero included)."""
     counts = ranked["quadrant"].value_counts()
     return {q: int(counts.get(q, 0)) for q in QUADRANTS}
+
+
+def quadrant_classes(quadrant: pd.Series, lang: str = "id"):
+    """The groups as map classes (colour per group, no-data hatched) for :func:`mapview.layer_geojson`."""
+    from ucj_dash.mapview import Classes
+
+    drawn = QUADRANTS[:-1]
+    index = np.array([drawn.index(q) if q in drawn else -1 for q in quadrant], dtype=int)
+    return Classes(
+        bins=list(range(len(drawn))),
+        colors=[QUADRANT_COLORS[q] for q in drawn],
+        labels=[t("priority.group." + q, lang) for q in drawn],
+        index=index,
+        method="bivariate",
+    )
+
+
+def bivariate_legend_html(counts: dict[str, int], settings: Settings, lang: str, simulated: bool) -> str:
+    """The 2×2 legend: columns = poverty at/below vs above the baseline, rows = coverage at/above vs below target."""
+    import html
+
+    def cell(q: str) -> str:
+        dark = q in ("act_first", "poor_on_target")
+        return (
+            f'<td style="background:{QUADRANT_COLORS[q]};color:{"#fff" if dark else "#111"};padding:6px 8px;'
+            f'border:1px solid #555;width:50%"><b>{html.escape(t("priority.group." + q, lang))}</b>'
+            f'<br>{counts.get(q, 0)} {html.escape(t("priority.regions", lang))}</td>'
+        )
+
+    baseline = fmt.percent(settings.baseline_pct, lang, 2)
+    head = (
+        f'<tr><td></td><th style="font-weight:600;padding:2px 6px">{html.escape(t("priority.axis.poverty_low", lang, baseline=baseline))}</th>'
+        f'<th style="font-weight:600;padding:2px 6px">{html.escape(t("priority.axis.poverty_high", lang, baseline=baseline))}</th></tr>'
+    )
+    row_low = f'<tr><th style="font-weight:600;text-align:right;padding:2px 6px">{html.escape(t("priority.axis.coverage_low", lang))}</th>{cell("low_coverage")}{cell("act_first")}</tr>'
+    row_ok = f'<tr><th style="font-weight:600;text-align:right;padding:2px 6px">{html.escape(t("priority.axis.coverage_ok", lang))}</th>{cell("on_track")}{cell("poor_on_target")}</tr>'
+    nodata = (
+        f'<div style="margin-top:4px"><span style="display:inline-block;width:18px;height:12px;border:1px solid #777;'
+        f'background:repeating-linear-gradient(45deg,#f2f2f2 0 3px,#9e9e9e 3px 5px);vertical-align:middle"></span> '
+        f'{html.escape(t("legend.no_data", lang))}: {counts.get("no_data", 0)} {html.escape(t("priority.regions", lang))}</div>'
+    )
+    sim = (
+        f'<div style="display:inline-block;background:#fff3cd;border:1px solid #c9a227;padding:0 6px;border-radius:4px;'
+        f'font-weight:600;margin-top:4px">{html.escape(t("simulated.label", lang))}</div>'
+        if simulated
+        else ""
+    )
+    return (
+        f'<div data-testid="ucj-bivariate-legend" style="font-size:0.9rem"><table style="border-collapse:collapse">'
+        f"{head}{row_low}{row_ok}</table>{nodata}{sim}</div>"
+    )

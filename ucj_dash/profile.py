@@ -95,3 +95,30 @@ def village_officials(dataset: Dataset, code: str, period: str) -> VillageOffici
 def versus(row: pd.Series, other: pd.Series, column: str) -> float:
     """``row[column] − other[column]`` (percentage points for rates; NaN if either is missing)."""
     return float(row[column]) - float(other[column])
+
+
+@dataclass(frozen=True)
+class CoverageFigures:
+    """One coverage measure for one region (persons and %; NaN: no data)."""
+
+    covered: float
+    denominator: float
+    pct: float
+    uncovered: float
+    target_pct: float
+    gap_to_target: float  # persons to enrol to reach the target; 0 once it is met
+
+    @property
+    def target_met(self) -> bool | None:
+        return None if np.isnan(self.pct) else bool(self.pct >= self.target_pct)
+
+
+def coverage_figures(row: pd.Series, coverage: str) -> CoverageFigures:
+    """Coverage of one indicator row by measure ``coverage`` (a key of ``indicators.COVERAGES``).
+
+    The target is the region's UCJ target, used as the yardstick for every denominator.
+    """
+    c = indicators.COVERAGES[coverage]
+    covered, whole, target = float(row[c.numerator]), float(row[c.denominator]), float(row["target_pct"])
+    gap = max(whole * target / 100 - covered, 0.0) if not (np.isnan(whole) or np.isnan(covered)) else float("nan")
+    return CoverageFigures(covered, whole, float(row[c.column]), float(row[c.uncovered_column]), target, gap)

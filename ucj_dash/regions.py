@@ -239,6 +239,14 @@ class Registry:
     def children(self, code: str) -> list[str]:
         return self._children.get(code, [])
 
+    def descendants(self, code: str, level: Level) -> list[str]:
+        """Codes at ``level`` inside ``code`` (the whole country for ``ID``)."""
+        codes = self.codes_at(level)
+        if code == NATION_CODE:
+            return codes
+        prefix = code + "."
+        return [c for c in codes if c.startswith(prefix)]
+
     def codes_at(self, level: Level) -> list[str]:
         return self.table.index[self.table["level"] == int(level)].tolist()
 

@@ -147,3 +147,44 @@ class Settings:
     def coverage_class_breaks(self) -> list[float]:
         """Upper bounds (%) of the sangat rendah / rendah / sedang classes; above is tinggi."""
         return [self["class_very_low_below_pct"], self["class_low_below_pct"], self["class_medium_below_pct"]]
+
+
+#: sensible ranges of the editable settings (inclusive)
+RANGES = {
+    "extreme_poverty_baseline_pct": (0.01, 100.0),
+    "ucj_target_pct": (0.0, 100.0),
+    "class_very_low_below_pct": (0.0, 100.0),
+    "class_low_below_pct": (0.0, 100.0),
+    "class_medium_below_pct": (0.0, 100.0),
+    "jkk_bpu_min_rp": (0.0, 10_000_000.0),
+    "jkm_bpu_rp": (0.0, 10_000_000.0),
+    "jht_bpu_min_rp": (0.0, 10_000_000.0),
+}
+
+
+def check(values: dict[str, float], region_targets: dict[str, float], registry=None) -> list:
+    """Problems with edited settings, as :class:`~ucj_dash.errors.UserError` (empty list: all valid).
+
+    Checks ranges, that the class thresholds rise (sangat rendah < rendah <
+    sedang), and that per-region targets name known regions and lie in 0–100%.
+    """
+    from ucj_dash.errors import UserError
+
+    problems = []
+    for key, value in values.items():
+        lo, hi = RANGES.get(key, (float("-inf"), float("inf")))
+        if not (lo <= float(value) <= hi):
+            problems.append(UserError("settings.out_of_range", name=key, value=value, lo=lo, hi=hi))
+    breaks = [values.get(k, DEFAULTS[k].value) for k in ("class_very_low_below_pct", "class_low_below_pct", "class_medium_below_pct")]
+    if not breaks[0] < breaks[1] < breaks[2]:
+        problems.append(UserError("settings.breaks_order", a=breaks[0], b=breaks[1], c=breaks[2]))
+    for code, target in region_targets.items():
+        if registry is not None:
+            try:
+                registry.require(code)
+            except UserError as exc:
+                problems.append(exc)
+                continue
+        if not (0.0 <= float(target) <= 100.0):
+            problems.append(UserError("settings.target_range", code=code, value=target))
+    return problems

@@ -1,0 +1,113 @@
+"""Methodology and settings: every indicator's formula and source; the session's editable settings."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pages import shared
+from ucj_dash import fmt
+from ucj_dash.i18n import t
+from ucj_dash.settings import DEFAULTS, EDITABLE, RANGES, check
+
+view, _ = shared.current_view()
+lang = view.lang
+reg = shared.registry()
+shared.language_switch(view)
+current = shared.settings()
+
+st.title(t("page.methodology", lang))
+shared.simulated_banner(shared.dataset(shared.active_dataset_id()), lang)
+
+# ---- the session's settings
+st.header(t("settings.title", lang))
+st.caption(t("settings.intro", lang))
+for problem in st.session_state.pop("settings_problems", []):
+    st.error(problem, icon="⛔")
+if st.session_state.pop("settings_applied", False):
+    st.success(t("settings.applied", lang), icon="✅")
+
+
+def apply() -> None:
+    values = {k: float(st.session_state[f"set_{k}"]) for k in EDITABLE}
+    edited = st.session_state.get("set_targets_df")
+    targets = {}
+    if edited is not None:
+        for code, target in zip(edited.get("code", []), edited.get("target", [])):
+            if isinstance(code, str) and code.strip() and pd.notna(target):
+                targets[code.strip()] = float(target)
+    problems = check(values, targets, reg)
+    if problems:  # nothing changes: the previous settings stay in use
+        st.session_state["settings_problems"] = [p.message(lang) for p in problems]
+        return
+    st.session_state[shared.SETTINGS_KEY] = {k: v for k, v in values.items() if v != DEFAULTS[k].value}
+    st.session_state[shared.REGION_TARGETS_KEY] = {reg.require(c): v for c, v in targets.items()}
+    st.session_state["settings_applied"] = True
+
+
+def reset() -> None:
+    st.session_state.pop(shared.SETTINGS_KEY, None)
+    st.session_state.pop(shared.REGION_TARGETS_KEY, None)
+    for k in EDITABLE:
+        st.session_state.pop(f"set_{k}", None)
+    st.session_state.pop("set_targets", None)
+
+
+with st.form("settings_form"):
+    cols = st.columns(2)
+    for i, key in enumerate(EDITABLE):
+        item = current.item(key)
+        lo, hi = RANGES[key]
+        is_rp = item.unit.startswith("Rp")
+        cols[i % 2].number_input(
+            t("setting." + key, lang),
+            min_value=lo,
+            max_value=hi,
+            value=float(item.value),
+            step=100.0 if is_rp else 0.01,
+            format="%.0f" if is_rp else "%.2f",
+            key=f"set_{key}",
+            help=f"{item.source} ({item.as_of}). {item.note}".strip(),
+        )
+    st.markdown(f"**{t('settings.region_targets', lang)}** — {t('settings.region_targets.help', lang)}")
+    targets_df = pd.DataFrame(
+        {"code": list(current.region_targets), "target": list(current.region_targets.values())},
+    ).astype({"code": str, "target": float})
+    edited = st.data_editor(
+        targets_df,
+        num_rows="dynamic",
+        key="set_targets",
+        column_config={
+            "code": st.column_config.TextColumn(t("settings.code", lang), help="53 · 53.02 · 53.02.01"),
+            "target": st.column_config.NumberColumn(t("settings.target", lang), min_value=0.0, max_value=100.0, format="%.2f"),
+        },
+        hide_index=True,
+    )
+    st.session_state["set_targets_df"] = edited
+    st.form_submit_button(t("settings.apply", lang), type="primary", on_click=apply)
+st.button(t("settings.reset", lang), on_click=reset)
+
+rows = []
+for item in current.items():
+    rows.append({
+        t("settings.col.setting", lang): t("setting." + item.key, lang) if item.key in EDITABLE else item.key,
+        t("settings.col.value", lang): fmt.number(item.value, lang, 0 if item.unit.startswith("Rp") or item.unit == "orang" else 2),
+        t("settings.col.default", lang): fmt.number(DEFAULTS[item.key].value, lang, 0 if item.unit.startswith("Rp") or item.unit == "orang" else 2),
+        t("settings.col.unit", lang): item.unit,
+        t("settings.col.source", lang): item.source,
+        t("settings.col.as_of", lang): item.as_of,
+        t("settings.col.note", lang): item.note,
+    })
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="settings_table")
+
+# ---- methodology
+st.header(t("method.title", lang))
+target, baseline = current.item("ucj_target_pct"), current.item("extreme_poverty_baseline_pct")
+st.markdown(t(
+    "method.text", lang,
+    target=fmt.percent(target.value, lang, 2), target_source=target.source, target_as_of=target.as_of,
+    baseline=fmt.percent(baseline.value, lang, 2), baseline_source=baseline.source, baseline_as_of=baseline.as_of,
+    baseline_note=baseline.note,
+    jkk=fmt.rupiah(current["jkk_bpu_min_rp"], lang, compact=False), jkm=fmt.rupiah(current["jkm_bpu_rp"], lang, compact=False),
+    package=fmt.rupiah(current["bpu_min_package_rp"], lang, compact=False), jht=fmt.rupiah(current["jht_bpu_min_rp"], lang, compact=False),
+))

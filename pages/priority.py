@@ -1,0 +1,217 @@
+"""Priority analysis: which regions to push first, by extreme poverty vs baseline and coverage vs target."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from streamlit_folium import st_folium
+
+from pages import shared
+from ucj_dash import fmt, mapview, priority
+from ucj_dash.errors import UserError
+from ucj_dash.indicators import COVERAGES, available_coverages
+from ucj_dash.i18n import t
+from ucj_dash.regions import NATION_CODE, Level, level_of
+
+PROFILE = "pages/profile.py"
+
+view, notices = shared.current_view()
+if st.session_state.get("open_profile"):  # a click on the map, the chart or the list
+    shared.open_page(PROFILE, replace(view, region=st.session_state.pop("open_profile")))
+
+lang = view.lang
+reg = shared.registry()
+ds = shared.dataset(shared.active_dataset_id())
+settings = shared.settings()
+period = view.period or ds.latest_period
+parent = view.map_parent
+parent_name = "Indonesia" if parent == NATION_CODE else reg.name(parent)
+
+# ---- level inside the parent: its children or grandchildren
+levels = [Level(lv) for lv in (level_of(parent) + 1, level_of(parent) + 2) if lv <= Level.VILLAGE]
+level_param = st.query_params.get("plevel")
+level = levels[0]
+if level_param:
+    try:
+        level = Level.from_key(level_param)
+        if level not in levels:
+            raise ValueError
+    except (KeyError, ValueError):
+        notices.append(UserError("priority.bad_level", value=str(level_param)[:20], region=parent_name,
+                                 level=t("level." + levels[0].key, lang)))
+        level = levels[0]
+
+rule = shared.priority_rule()
+coverages = available_coverages(ds.at(period))
+if rule.coverage not in coverages:
+    rule = replace(rule, coverage=coverages[0])
+measure = t("coverage.short." + rule.coverage, lang)
+
+
+def go_to(**changes) -> None:
+    shared.set_view(replace(shared.current_view()[0], **changes), **shared.page_params())
+
+
+def set_level() -> None:
+    shared.set_view(shared.current_view()[0], **{**shared.page_params(), "plevel": st.session_state["plevel_w"]})
+
+
+def set_rule(**changes) -> None:
+    st.session_state[shared.RULE_KEY] = asdict(replace(shared.priority_rule(), **changes))
+
+
+shared.language_switch(view)
+shared.settings_notice(lang)
+level_name = t("level." + level.key, lang)
+st.title(t("priority.title", lang, level=level_name, region=parent_name))
+shared.simulated_banner(ds, lang)
+for notice in notices:
+    st.info(notice.message(lang), icon="ℹ️")
+st.markdown(t("priority.intro", lang, baseline=fmt.percent(settings.baseline_pct, lang, 2), measure=measure))
+
+# ---- where, which level, which coverage
+with st.container(horizontal=True, gap="small", key="priority_crumbs"):
+    for c in [NATION_CODE, *(reg.ancestors(parent)[1:] if parent != NATION_CODE else [])] + ([parent] if parent != NATION_CODE else []):
+        st.button(t("priority.nation", lang) if c == NATION_CODE else reg.name(c), key=f"prcrumb_{c}", on_click=go_to,
+                  kwargs={"region": c}, disabled=c == parent, type="tertiary")
+c_search, c_level, c_cov, c_period = st.columns([3, 2, 2, 1])
+with c_search:
+    shared.region_search(lang, lambda picked: go_to(region=picked), key="prsearch")
+with c_level:
+    st.session_state["plevel_w"] = level.key
+    st.selectbox(t("priority.level", lang), [lv.key for lv in levels], key="plevel_w",
+                 format_func=lambda k: t("level." + k, lang), on_change=set_level)
+with c_cov:
+    st.session_state["prcov_w"] = rule.coverage
+    st.selectbox(t("coverage.measure", lang), coverages, key="prcov_w", format_func=lambda k: t("coverage." + k, lang),
+                 on_change=lambda: set_rule(coverage=st.session_state["prcov_w"]))
+with c_period:
+    st.session_state["prperiod_w"] = period
+    st.selectbox(t("map.period", lang), ds.periods, key="prperiod_w", on_change=lambda: go_to(period=st.session_state["prperiod_w"]))
+
+with st.expander(t("priority.rule", lang)):
+    r1, r2, r3, r4 = st.columns(4)
+    r1.checkbox(t("priority.rule.act_first", lang), value=rule.act_first_group_first, key="rule_first",
+                on_change=lambda: set_rule(act_first_group_first=st.session_state["rule_first"]))
+    for col, field, label in ((r2, "weight_extreme_poor", "w_ep"), (r3, "weight_vulnerable", "w_vul"), (r4, "weight_gap", "w_gap")):
+        st.session_state[f"rule_{field}"] = float(getattr(rule, field))
+        col.number_input(t("priority.rule." + label, lang), min_value=0.0, max_value=100.0, step=0.5, key=f"rule_{field}",
+                         on_change=lambda f=field: set_rule(**{f: st.session_state[f"rule_{f}"]}))
+    st.button(t("priority.rule.reset", lang), on_click=lambda: st.session_state.pop(shared.RULE_KEY, None))
+st.markdown(t("priority.rule.text", lang, first=t("priority.rule.first", lang) if rule.act_first_group_first else "",
+              w_ep=fmt.number(rule.weight_extreme_poor, lang, 1), w_vul=fmt.number(rule.weight_vulnerable, lang, 1),
+              w_gap=fmt.number(rule.weight_gap, lang, 1)))
+
+# ---- the groups
+table = shared.children_table_cached(ds.meta.id, parent, period, settings.key(), int(level))
+ranked = priority.rank(table, settings, rule)
+counts = priority.group_counts(ranked)
+cov_col = COVERAGES[rule.coverage].column
+
+left, right = st.columns([1, 1], gap="medium")
+with left:
+    st.subheader(t("priority.map", lang))
+    geoms = shared.children_geoms(parent, level)
+    classes = priority.quadrant_classes(ranked["quadrant"], lang)
+    value_text = [
+        f"{t('priority.group.' + q, lang)} — {fmt.percent(p, lang, 2)} / {fmt.percent(c, lang)}"
+        for q, p, c in zip(ranked["quadrant"], ranked["extreme_poverty_rate_pct"], ranked[cov_col])
+    ]
+    geojson = mapview.layer_geojson(ranked, geoms, None, classes, period, ds, lang, value_text=pd.Series(value_text, index=ranked.index))
+    fg = mapview.choropleth_group(geojson, "bivariate", [t("tooltip." + f, lang) for f in ("name", "kind", "code", "value", "period", "source", "note")])
+    bounds = mapview.map_bounds(geoms) if len(geoms) else (95.0, -11.0, 141.0, 6.0)
+
+    def on_map_click() -> None:
+        drawn = (st.session_state.get("prmap") or {}).get("last_active_drawing") or {}
+        code = (drawn.get("properties") or {}).get("code")
+        if code in reg:
+            st.session_state["open_profile"] = code
+
+    st_folium(mapview.base_map(shared.ASSET_URLS), key="prmap", feature_group_to_add=fg,
+              center=((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2), zoom=mapview.zoom_for(bounds),
+              returned_objects=["last_active_drawing"], on_change=on_map_click, height=460, use_container_width=True)
+    st.markdown(priority.bivariate_legend_html(counts, settings, lang, ds.meta.simulated), unsafe_allow_html=True)
+    missing = len(ranked) - int(ranked["code"].isin(set(geoms["code"])).sum())
+    if missing:
+        st.caption(t("priority.no_boundary", lang, n=missing))
+    st.caption(t("priority.map_hint", lang))
+
+with right:
+    st.subheader(t("priority.scatter", lang, measure=measure))
+    drawn = ranked[ranked["quadrant"] != "no_data"]
+    size_col = COVERAGES[rule.coverage].uncovered_column
+    sizes = drawn[size_col].fillna(0).to_numpy(dtype=float)
+    sizeref = 2.0 * max(sizes.max(), 1) / (38**2)
+    fig = go.Figure()
+    for q in priority.QUADRANTS[:-1]:
+        part = drawn[drawn["quadrant"] == q]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["extreme_poverty_rate_pct"], y=part[cov_col], mode="markers", name=t("priority.group." + q, lang),
+            customdata=part["code"], text=part["name"],
+            marker=dict(color=priority.QUADRANT_COLORS[q], size=part[size_col].fillna(0), sizemode="area", sizeref=sizeref,
+                        sizemin=5, line=dict(color="#222222", width=1)),
+            hovertemplate="<b>%{text}</b> (%{customdata})<br>" + t("priority.scatter.x", lang) + ": %{x:.2f}<br>"
+            + t("priority.scatter.y", lang, measure=measure) + ": %{y:.1f}<extra></extra>",
+        ))
+    fig.add_vline(x=settings.baseline_pct, line_dash="dash", line_color="#b2182b",
+                  annotation_text=t("profile.baseline_line", lang, value=fmt.percent(settings.baseline_pct, lang, 2)))
+    fig.add_hline(y=settings.target_pct, line_dash="dash", line_color="#225ea8",
+                  annotation_text=t("profile.target_line", lang, value=fmt.percent(settings.target_pct, lang, 2)),
+                  annotation_position="bottom right")
+    fig.update_layout(height=520, xaxis_title=t("priority.scatter.x", lang), yaxis_title=t("priority.scatter.y", lang, measure=measure),
+                      legend=dict(orientation="h", y=-0.18), margin=dict(t=40, b=10, l=10, r=10), clickmode="event+select")
+    if ds.meta.simulated:
+        fig.add_annotation(text=t("simulated.label", lang), xref="paper", yref="paper", x=1, y=1.07, showarrow=False,
+                           bgcolor="#fff3cd", bordercolor="#c9a227")
+
+    def on_point() -> None:
+        points = st.session_state["prscatter"].selection.points
+        if points and points[0].get("customdata"):
+            data = points[0]["customdata"]
+            st.session_state["open_profile"] = data[0] if isinstance(data, list) else data
+
+    st.plotly_chart(fig, key="prscatter", on_select=on_point, selection_mode="points", config={"displaylogo": False})
+    st.caption(t("priority.scatter.size", lang) + f" ({t('coverage.short.' + rule.coverage, lang)}). "
+               + (t("priority.scatter.missing", lang, n=len(ranked) - len(drawn)) if len(drawn) < len(ranked) else ""))
+
+# ---- the ranked list
+st.subheader(t("priority.list", lang))
+shown = pd.DataFrame({
+    t("col.rank", lang): ranked["rank"],
+    t("col.name", lang): ranked["name"],
+    t("col.code", lang): ranked["code"],
+    t("col.quadrant", lang): [t("priority.group." + q, lang) for q in ranked["quadrant"]],
+    t("col.reason", lang): priority.reasons(ranked, settings, lang, rule.coverage),
+    t("col.uncovered_extreme_poor_workers", lang): ranked["uncovered_extreme_poor_workers"],
+    t("col.uncovered_vulnerable_workers", lang): ranked["uncovered_vulnerable_workers"],
+    t("col.gap_to_target", lang): ranked["gap_to_target_workers"],
+})
+st.session_state["prlist_codes"] = ranked["code"].tolist()
+
+
+def on_row() -> None:
+    sel = st.session_state.get("prlist")
+    if sel and sel.selection.rows:
+        st.session_state["open_profile"] = st.session_state["prlist_codes"][sel.selection.rows[0]]
+
+
+st.dataframe(shown, hide_index=True, width="stretch", height=min(35 * len(shown) + 40, 520), key="prlist",
+             on_select=on_row, selection_mode="single-row",
+             column_config={c: st.column_config.NumberColumn(format="localized") for c in shown.columns[5:]}
+             | {t("col.reason", lang): st.column_config.TextColumn(width="large")})
+source = f"{ds.meta.name} — {ds.meta.source} ({ds.meta.as_of})"
+with st.container(horizontal=True):
+    st.download_button(
+        t("priority.download_csv", lang),
+        lambda: shown.assign(**{t("tooltip.period", lang): period, t("tooltip.source", lang): source,
+                                t("col.data_status", lang): t("simulated.label", lang) if ds.meta.simulated else ""})
+        .to_csv(index=False).encode("utf-8-sig"),
+        file_name=shared.export_name(parent, period, "csv", ds.meta.simulated).replace("ucj_", "ucj_prioritas_"),
+        mime="text/csv",
+    )
+st.caption(t("map.source", lang, name=ds.meta.name, source=ds.meta.source, as_of=ds.meta.as_of))

@@ -1,0 +1,253 @@
+"""Region profile: headline figures, trend, children and siblings, and the cost of closing the gap."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from pages import shared
+from ucj_dash import cost, fmt, mapview, profile
+from ucj_dash.errors import UserError
+from ucj_dash.indicators import COVERAGES, DEFAULT_COVERAGE, available_coverages
+from ucj_dash.i18n import t
+from ucj_dash.regions import NATION_CODE, Level, parent_of
+
+view, notices = shared.current_view()
+lang = view.lang
+reg = shared.registry()
+ds = shared.dataset(shared.active_dataset_id())
+settings = shared.settings()
+period = view.period or ds.latest_period
+code = view.region
+name = "Indonesia" if code == NATION_CODE else reg.name(code)
+
+coverages = available_coverages(ds.at(period))
+cov_key = st.query_params.get("cov", DEFAULT_COVERAGE)
+if cov_key not in coverages:
+    if cov_key != DEFAULT_COVERAGE:
+        notices.append(UserError("notice.bad_param", name="cov", value=str(cov_key)[:40]))
+    cov_key = DEFAULT_COVERAGE
+cov = COVERAGES[cov_key]
+measure = t("coverage.short." + cov_key, lang)
+
+
+def go_to(**changes) -> None:
+    shared.set_view(replace(shared.current_view()[0], **changes), **shared.page_params())
+
+
+def pick_coverage() -> None:
+    shared.set_view(shared.current_view()[0], **{**shared.page_params(), "cov": st.session_state["cov_w"]})
+
+
+shared.language_switch(view)
+shared.settings_notice(lang)
+st.title(name)
+kind = t("kind." + reg.kind(code), lang) if code != NATION_CODE else t("kind.negara", lang)
+st.caption(t("profile.kind_path", lang, kind=kind, path=reg.path_label(code) if code != NATION_CODE else "Indonesia", code=code))
+shared.simulated_banner(ds, lang)
+for notice in notices:
+    st.info(notice.message(lang), icon="ℹ️")
+
+# ---- breadcrumb, search, period, denominator
+with st.container(horizontal=True, gap="small", key="profile_crumbs"):
+    for c in [NATION_CODE, *reg.ancestors(code)[1:]] if code != NATION_CODE else []:
+        st.button("Indonesia" if c == NATION_CODE else reg.name(c), key=f"pcrumb_{c}", on_click=go_to, kwargs={"region": c}, type="tertiary")
+c_search, c_period, c_cov = st.columns([3, 1, 2])
+with c_search:
+    shared.region_search(lang, lambda picked: go_to(region=picked), key="psearch")
+with c_period:
+    st.session_state["pperiod_w"] = period
+    st.selectbox(t("map.period", lang), ds.periods, key="pperiod_w", on_change=lambda: go_to(period=st.session_state["pperiod_w"]))
+with c_cov:
+    st.session_state["cov_w"] = cov_key
+    st.selectbox(t("coverage.measure", lang), coverages, key="cov_w", format_func=lambda k: t("coverage." + k, lang), on_change=pick_coverage)
+    if "employed_registered" not in coverages:
+        st.caption(t("coverage.unavailable", lang, what=t("coverage.short.employed_registered", lang)))
+
+# ---- headline figures
+row = mapview.region_row(ds, code, period, settings)
+figures = profile.coverage_figures(row, cov_key)
+nation = mapview.region_row(ds, NATION_CODE, period, settings)
+parent = parent_of(code) or NATION_CODE if code != NATION_CODE else None
+parent_row = mapview.region_row(ds, parent, period, settings) if parent else None
+target = settings.item("ucj_target_pct")
+baseline = settings.item("extreme_poverty_baseline_pct")
+source_line = t("profile.source_line", lang, period=period, source=ds.meta.name, as_of=ds.meta.as_of)
+target_text = fmt.percent(figures.target_pct, lang, 2)
+
+if pd.isna(row["employed_workers"]) and pd.isna(row["population"]):
+    st.info(t("kpi.no_data", lang, region=name, period=period))
+if bool(row["coverage_over_100"]):
+    st.warning(t("profile.over_100", lang), icon="⚠️")
+
+k1, k2, k3, k4, k5 = st.columns(5)
+with k1:
+    delta = None
+    if figures.target_met is not None:
+        delta = (t("profile.target_met", lang, target=target_text) if figures.target_met
+                 else t("profile.vs_target", lang, delta=fmt.points(figures.pct - figures.target_pct, lang, 1), target=target_text))
+    st.metric(t("profile.coverage", lang, measure=measure), fmt.percent(figures.pct, lang), delta=delta,
+              help=f"{t('coverage.' + cov_key, lang)}. {t('coverage.target_note', lang)} {target.source} ({target.as_of})")
+    st.caption(source_line)
+with k2:
+    st.metric(t("profile.gap", lang), fmt.value(figures.gap_to_target, "orang", lang),
+              help=t("profile.gap.help", lang, measure=measure, target=target_text))
+    st.caption(t("profile.setting_line", lang, name="Target", value=target_text, source=target.source, as_of=target.as_of))
+with k3:
+    st.metric(t("profile.vulnerable", lang),
+              f"{fmt.number(row['vulnerable_covered'], lang)} / {fmt.number(row['uncovered_vulnerable_workers'], lang)}",
+              help=t("metric.vulnerable_coverage.explain", lang))
+    st.caption(f"{fmt.percent(row['vulnerable_coverage_pct'], lang)} · {source_line}")
+with k4:
+    rate = row["extreme_poverty_rate_pct"]
+    st.metric(t("profile.extreme_poverty", lang), fmt.percent(rate, lang, 2),
+              delta=t("kpi.vs_baseline", lang, delta=fmt.points(row["extreme_poverty_vs_baseline_pp"], lang)) if not pd.isna(rate) else None,
+              delta_color="inverse",
+              help=t("kpi.extreme_poverty.help", lang, baseline=fmt.percent(baseline.value, lang, 2), source=baseline.source, as_of=baseline.as_of, note=baseline.note))
+    if parent_row is not None:
+        st.caption(t("profile.vs_parent_nation", lang, parent="Indonesia" if parent == NATION_CODE else reg.name(parent),
+                     parent_rate=fmt.percent(parent_row["extreme_poverty_rate_pct"], lang, 2),
+                     nation_rate=fmt.percent(nation["extreme_poverty_rate_pct"], lang, 2)))
+    st.caption(t("profile.setting_line", lang, name="Baseline", value=fmt.percent(baseline.value, lang, 2), source=baseline.source, as_of=baseline.as_of))
+with k5:
+    officials = profile.village_officials(ds, code, period)
+    st.metric(t("profile.officials", lang),
+              t("profile.officials.value", lang, enrolled=fmt.number(officials.enrolled, lang), total=fmt.number(officials.officials, lang)))
+    st.caption(t("profile.officials.villages", lang, pct=fmt.percent(officials.villages_all_enrolled_pct, lang),
+                 n=fmt.number(officials.villages_all_enrolled, lang), reporting=fmt.number(officials.villages_reporting, lang)))
+    st.caption(source_line)
+
+with st.container(horizontal=True, key="profile_links"):
+    shared.view_link("pages/map.py", view, t("map.open_map", lang), icon="🗺️")
+    if code != NATION_CODE and reg.level(code) < Level.VILLAGE:
+        shared.view_link("pages/priority.py", view, t("map.open_priority", lang), icon="🎯")
+
+
+# ---- trend
+def _simulated_note(fig: go.Figure) -> None:
+    if ds.meta.simulated:
+        fig.add_annotation(text=t("simulated.label", lang), xref="paper", yref="paper", x=1, y=1.12, showarrow=False,
+                           bgcolor="#fff3cd", bordercolor="#c9a227", font=dict(size=12))
+
+
+trend = profile.trend(ds, code, settings)
+t_left, t_right = st.columns(2)
+with t_left:
+    fig = go.Figure(go.Scatter(x=trend.index, y=trend[cov.column], mode="lines+markers", name=measure, line=dict(color="#225ea8", width=3)))
+    fig.add_hline(y=figures.target_pct, line_dash="dash", line_color="#b2182b",
+                  annotation_text=t("profile.target_line", lang, value=target_text), annotation_position="top left")
+    fig.update_layout(title=f"{t('profile.trend', lang, measure=t('coverage.' + cov_key, lang))} — {name}", yaxis_title="%",
+                      yaxis_rangemode="tozero", height=340, margin=dict(t=70, b=30, l=10, r=10), showlegend=False)
+    _simulated_note(fig)
+    st.plotly_chart(fig, key="trend_cov", config={"displaylogo": False})
+with t_right:
+    fig = go.Figure(go.Scatter(x=trend.index, y=trend["extreme_poverty_rate_pct"], mode="lines+markers", line=dict(color="#8c2d04", width=3)))
+    fig.add_hline(y=baseline.value, line_dash="dash", line_color="#333333",
+                  annotation_text=t("profile.baseline_line", lang, value=fmt.percent(baseline.value, lang, 2)), annotation_position="top left")
+    fig.update_layout(title=f"{t('profile.trend_poverty', lang)} — {name}", yaxis_title="%", yaxis_rangemode="tozero",
+                      height=340, margin=dict(t=70, b=30, l=10, r=10), showlegend=False)
+    _simulated_note(fig)
+    st.plotly_chart(fig, key="trend_poverty", config={"displaylogo": False})
+st.caption(source_line)
+
+
+def _bar(table: pd.DataFrame, highlight: str | None, title: str, key: str) -> None:
+    """Sorted horizontal bars of the chosen coverage; no data is labelled, not drawn as 0."""
+    data = table.sort_values(cov.column, ascending=True, na_position="first")
+    values = data[cov.column]
+    colors = ["#b2182b" if c == highlight else "#225ea8" for c in data["code"]]
+    labels = [fmt.percent(v, lang) if not pd.isna(v) else t("legend.no_data", lang) for v in values]
+    fig = go.Figure(go.Bar(x=values, y=data["name"], orientation="h", marker_color=colors,
+                           text=labels, textposition="outside", customdata=data["code"], cliponaxis=False))
+    fig.add_vline(x=figures.target_pct, line_dash="dash", line_color="#b2182b",
+                  annotation_text=t("profile.target_line", lang, value=target_text), annotation_position="top")
+    fig.update_layout(title=title, height=max(260, 22 * len(data) + 110), margin=dict(t=70, b=30, l=10, r=40),
+                      xaxis_title=f"{t('coverage.' + cov_key, lang)} (%)", yaxis=dict(automargin=True, tickfont=dict(size=11)))
+    _simulated_note(fig)
+    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+
+
+# ---- children
+if code == NATION_CODE or reg.level(code) < Level.VILLAGE:
+    child_level = Level(reg.level(code) + 1) if code != NATION_CODE else Level.PROVINCE
+    children = shared.children_table_cached(ds.meta.id, code, period, settings.key())
+    level_name = t("level." + child_level.key, lang)
+    st.subheader(t("profile.children", lang, level=level_name, region=name, measure=measure))
+    c_chart, c_table = st.columns([1, 1])
+    with c_chart:
+        _bar(children, None, t("profile.children", lang, level=level_name, region=name, measure=measure), "children_bar")
+    with c_table:
+        costs = cost.cost_columns(children, "vulnerable", settings)
+        shown = pd.DataFrame({
+            t("col.name", lang): children["name"],
+            t("col.code", lang): children["code"],
+            t("col.coverage_measure", lang) + f" — {measure}": children[cov.column],
+            t("col.target_pct", lang): children["target_pct"],
+            t("col.gap_to_target", lang): [profile.coverage_figures(r, cov_key).gap_to_target for _, r in children.iterrows()],
+            t("col.uncovered_vulnerable_workers", lang): children["uncovered_vulnerable_workers"],
+            t("col.extreme_poverty_rate_pct", lang): children["extreme_poverty_rate_pct"],
+            t("col.cost_yearly_rp", lang): costs["cost_yearly_rp"],
+        }).sort_values(t("col.coverage_measure", lang) + f" — {measure}", ascending=False, na_position="last")
+        st.markdown(f"**{t('profile.children_table', lang, level=level_name, n=len(children))}** — {t('profile.pick_child', lang)}")
+        st.session_state["pchild_codes"] = shown[t("col.code", lang)].tolist()
+
+        def on_child() -> None:
+            sel = st.session_state.get("pchildren")
+            if sel and sel.selection.rows:
+                go_to(region=st.session_state["pchild_codes"][sel.selection.rows[0]])
+
+        st.dataframe(shown, hide_index=True, width="stretch", height=min(35 * len(shown) + 40, 560), key="pchildren",
+                     on_select=on_child, selection_mode="single-row",
+                     column_config={
+                         t("col.coverage_measure", lang) + f" — {measure}": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f%%"),
+                         t("col.target_pct", lang): st.column_config.NumberColumn(format="%.2f%%"),
+                         t("col.gap_to_target", lang): st.column_config.NumberColumn(format="localized"),
+                         t("col.uncovered_vulnerable_workers", lang): st.column_config.NumberColumn(format="localized"),
+                         t("col.extreme_poverty_rate_pct", lang): st.column_config.NumberColumn(format="%.2f%%"),
+                         t("col.cost_yearly_rp", lang): st.column_config.NumberColumn(format="localized"),
+                     })
+else:
+    st.info(t("profile.no_children", lang))
+
+# ---- siblings
+if code != NATION_CODE:
+    st.subheader(t("profile.siblings", lang))
+    rank = profile.sibling_rank(ds, reg, code, period, settings, cov.column)
+    parent_name = "Indonesia" if parent == NATION_CODE else reg.name(parent)
+    level_name = t("level." + reg.level(code).key, lang)
+    if rank.rank is None:
+        st.markdown(t("profile.rank_none", lang, measure=measure))
+    else:
+        st.markdown(t("profile.rank", lang, rank=rank.rank, with_data=rank.with_data, level=level_name, parent=parent_name, measure=measure))
+    if rank.with_data < rank.total:
+        st.caption(t("profile.rank_partial", lang, n=rank.total - rank.with_data))
+    siblings = shared.children_table_cached(ds.meta.id, parent, period, settings.key())
+    if len(siblings) <= 120:
+        _bar(siblings, code, t("profile.children", lang, level=level_name, region=parent_name, measure=measure), "siblings_bar")
+
+# ---- cost of closing the gap
+st.subheader(t("cost.title", lang))
+c_opts, c_figs = st.columns([1, 2])
+with c_opts:
+    group = st.radio(t("cost.group", lang), list(cost.GROUPS), format_func=lambda g: t("cost.group." + g, lang), key="cost_group")
+    with_jht = st.checkbox(t("cost.with_jht", lang), key="cost_jht")
+gap = cost.gap_cost(row, group, settings, with_jht)
+with c_figs:
+    if pd.isna(gap.workers):
+        st.info(t("cost.no_data", lang, group=t("cost.group." + group, lang).lower()))
+    else:
+        m1, m2, m3 = st.columns(3)
+        m1.metric(t("cost.workers", lang), fmt.value(gap.workers, "orang", lang))
+        m2.metric(t("cost.monthly", lang), fmt.rupiah(gap.monthly_rp, lang), help=fmt.rupiah(gap.monthly_rp, lang, compact=False))
+        m3.metric(t("cost.yearly", lang), fmt.rupiah(gap.yearly_rp, lang), help=fmt.rupiah(gap.yearly_rp, lang, compact=False))
+    package = settings.item("bpu_min_package_rp")
+    jht = settings.item("jht_bpu_min_rp")
+    st.caption(t("cost.rate_line", lang,
+                 jkk=fmt.rupiah(settings["jkk_bpu_min_rp"], lang, compact=False),
+                 jkm=fmt.rupiah(settings["jkm_bpu_rp"], lang, compact=False),
+                 jht=t("cost.jht_part", lang, jht=fmt.rupiah(jht.value, lang, compact=False), source=jht.source) if with_jht else "",
+                 total=fmt.rupiah(gap.per_worker_rp, lang, compact=False), source=f"{package.source}, {package.as_of}"))
+    st.caption(t("cost.note", lang) + " " + source_line)

@@ -1,0 +1,287 @@
+"""The map as a PNG for reports: the same children, classes and colours as the interactive map.
+
+:func:`render_png` draws the children of one region from the display geometry
+the interactive map uses (:func:`ucj_dash.boundaries.read_layer`, EPSG:4326),
+coloured with exactly the classes of :func:`ucj_dash.mapview.classify`.
+Regions without data are hatched grey, never given a class colour. Drawing
+uses Matplotlib's Agg canvas directly (no pyplot, no global backend), so it is
+safe in a server thread.
+
+Sizes are in inches (``width_in``) and dots per inch (``dpi``): the default
+is A4 width at 300 dpi, 2481 pixels wide.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path
+
+from ucj_dash import boundaries, fmt, mapview
+from ucj_dash.dataset import Dataset
+from ucj_dash.i18n import t
+from ucj_dash.indicators import METRICS
+from ucj_dash.regions import NATION_CODE, Level, Registry, level_of
+from ucj_dash.settings import Settings
+
+A4_WIDTH_IN = 8.27
+#: no-data fill: light grey hatched with mid grey, as the interactive map's pattern
+NO_DATA_FACE = "#f2f2f2"
+NO_DATA_HATCH_COLOR = "#9e9e9e"
+NO_DATA_HATCH = "////"
+EDGE_COLOR = "#5f5f5f"
+SELECTED_COLOR = "#111111"
+SIM_FACE = "#fff3cd"
+SIM_EDGE = "#c9a227"
+KM_PER_DEGREE = 111.32  # km per degree of latitude (and of longitude at the equator)
+
+
+def children_geoms(parent: str):
+    """Display geometry (code, name, geometry; EPSG:4326) of the children of ``parent``."""
+    child = Level(level_of(parent) + 1)
+    if child == Level.VILLAGE:
+        layer = boundaries.read_layer(child, display=True, parent=parent[:5])
+        return layer[layer["code"].str.startswith(parent + ".")].reset_index(drop=True)
+    layer = boundaries.read_layer(child, display=True)
+    if parent == NATION_CODE:
+        return layer
+    return layer[layer["code"].str.startswith(parent + ".")].reset_index(drop=True)
+
+
+def feature_paths(geoms) -> list[Path]:
+    """One compound Matplotlib path per (multi)polygon, holes wound opposite to shells.
+
+    Vectorised with shapely: no Python loop over rings, only one over features.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    n = len(geoms)
+    if n == 0:
+        return []
+    oriented = shapely.orient_polygons(geoms)
+    parts, part_of = shapely.get_parts(oriented, return_index=True)
+    rings, ring_of = shapely.get_rings(parts, return_index=True)
+    feature_of_ring = part_of[ring_of]
+    counts = shapely.get_num_coordinates(rings)
+    coords = shapely.get_coordinates(rings)
+    codes = np.full(len(coords), Path.LINETO, dtype=Path.code_type)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    codes[starts] = Path.MOVETO
+    codes[ends - 1] = Path.CLOSEPOLY
+    per_feature = np.bincount(feature_of_ring, weights=counts, minlength=n).astype(int)
+    bounds = np.concatenate([[0], np.cumsum(per_feature)])
+    return [Path(coords[bounds[i] : bounds[i + 1]], codes[bounds[i] : bounds[i + 1]]) for i in range(n)]
+
+
+def _nice_km(max_km: float) -> float:
+    """The largest 1, 2 or 5 × 10ⁿ km not above ``max_km``."""
+    if max_km <= 0:
+        return 0.0
+    exp = math.floor(math.log10(max_km))
+    for m in (5, 2, 1):
+        if m * 10**exp <= max_km:
+            return m * 10**exp
+    return 10**exp
+
+
+def _km_label(km: float, lang: str) -> str:
+    return f"{fmt.number(km, lang, 0 if km >= 1 else 1)} km"
+
+
+def _draw_scale_and_north(ax, mid_lat: float, lang: str, fontsize: float) -> None:
+    """North arrow (top right) and a two-segment scale bar (bottom left) in data coordinates."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    km_per_deg_x = KM_PER_DEGREE * math.cos(math.radians(mid_lat))
+    km = _nice_km(0.22 * (x1 - x0) * km_per_deg_x)
+    if km > 0:
+        length = km / km_per_deg_x
+        bx, by = x0 + 0.03 * (x1 - x0), y0 + 0.04 * (y1 - y0)
+        h = 0.012 * (y1 - y0)
+        for i, face in enumerate(("#111111", "#ffffff")):
+            ax.add_patch(Rectangle((bx + i * length / 2, by), length / 2, h, facecolor=face, edgecolor="#111111", lw=0.6, zorder=6))
+        for frac, text in ((0, "0"), (1, _km_label(km, lang))):
+            ax.text(bx + frac * length, by + 1.8 * h, text, ha="center", va="bottom", fontsize=fontsize, zorder=6,
+                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=0.5))
+    ax.annotate(
+        "",
+        xy=(0.955, 0.95),
+        xytext=(0.955, 0.84),
+        xycoords="axes fraction",
+        arrowprops=dict(facecolor="#111111", edgecolor="#111111", width=2.5, headwidth=9, headlength=9),
+        zorder=6,
+    )
+    ax.text(0.955, 0.965, t("export.north", lang), transform=ax.transAxes, ha="center", va="bottom",
+            fontsize=fontsize * 1.3, fontweight="bold", zorder=6)
+
+
+def _method_label(classes: mapview.Classes, settings: Settings, lang: str) -> str:
+    if classes.method == "baseline":
+        return t("legend.method.baseline", lang, baseline=fmt.percent(settings.baseline_pct, lang, 2))
+    return t("legend.method." + classes.method, lang)
+
+
+def _wrap(text: str, width_in: float, fontsize: float) -> str:
+    """Wrap ``text`` to about ``width_in`` inches at ``fontsize`` points (DejaVu Sans averages ≈0.55 em)."""
+    chars = max(20, int(width_in * 72 / (fontsize * 0.55)))
+    return "\n".join(textwrap.wrap(text, chars)) or text
+
+
+def render_png(
+    dataset: Dataset,
+    registry: Registry,
+    parent: str,
+    period: str,
+    metric_key: str,
+    classification: str,
+    settings: Settings,
+    lang: str,
+    dpi: int = 300,
+    width_in: float = A4_WIDTH_IN,
+    selected: str | None = None,
+    *,
+    decorations: bool = True,
+    max_map_height_in: float = 8.0,
+) -> bytes:
+    """PNG of the children of ``parent`` coloured by ``metric_key``; ``width_in`` × ``dpi`` pixels wide.
+
+    ``classification`` is a :data:`ucj_dash.drill.CLASSIFICATIONS` key;
+    ``selected`` a child code drawn with a thick outline. With
+    ``decorations`` the image carries the title, period, dataset source and
+    as-of date, the boundary source, the simulated-data label and the
+    projection note; without, only the map, legend, north arrow, scale bar
+    and projection note (for a document that states the rest itself).
+    """
+    metric = METRICS[metric_key]
+    table = mapview.children_table(dataset, registry, parent, period, settings)
+    classes = mapview.classify(table[metric.column], metric, classification, settings, lang)
+    geoms = children_geoms(parent)
+    class_of = pd.Series(classes.index, index=table["code"].to_numpy())
+    geoms = geoms[geoms["code"].isin(class_of.index)].reset_index(drop=True)
+    index = class_of.reindex(geoms["code"]).to_numpy()
+    missing_boundary = int((~table["code"].isin(geoms["code"])).sum())
+
+    meta = dataset.meta
+    region_name = "Indonesia" if parent == NATION_CODE else registry.name(parent)
+    child_level = Level(level_of(parent) + 1)
+    margin = 0.4
+    inner_w = width_in - 2 * margin
+    small = 7.0
+
+    # --- map extent and size (x stretched by 1/cos(mid latitude), as GeoPandas does for EPSG:4326)
+    if len(geoms):
+        minx, miny, maxx, maxy = (float(v) for v in geoms.total_bounds)
+    else:
+        minx, miny, maxx, maxy = 95.0, -11.0, 141.0, 6.0
+    mid_lat = (miny + maxy) / 2
+    aspect = 1 / math.cos(math.radians(mid_lat))
+    dx, dy = max(maxx - minx, 1e-3), max(maxy - miny, 1e-3)
+    pad = 0.03
+    map_h = min(max(inner_w * dy * aspect / dx, 2.5), max_map_height_in)
+
+    # --- texts first, to know how tall the figure is
+    legend_items = len(classes.colors) + 1
+    legend_cols = 3 if legend_items > 4 else legend_items
+    legend_rows = math.ceil(legend_items / legend_cols)
+    legend_h = 0.28 + 0.24 * legend_rows
+    title = t("export.map.title", lang, metric=t("metric." + metric.key, lang), region=region_name, period=period)
+    subtitle = t("map.children_of", lang, level=t("level." + child_level.key, lang), region=region_name)
+    if selected and selected in registry:
+        subtitle += " · " + t("export.map.selected", lang, name=registry.name(selected))
+    footer: list[str] = [t("export.projection", lang, lat=fmt.number(mid_lat, lang, 1))]
+    if decorations:
+        footer = [
+            t("export.period", lang, period=period),
+            t("map.source", lang, name=meta.name, source=meta.source, as_of=meta.as_of),
+            t("map.boundary_source", lang),
+            *footer,
+        ]
+        if missing_boundary:
+            footer.append(t("map.no_boundary", lang, n=fmt.number(missing_boundary, lang)))
+        footer.append(t("export.generated", lang, date=date.today().isoformat()))
+    footer_text = "\n".join(_wrap(line, inner_w, small) for line in footer)
+    footer_h = 0.16 * (footer_text.count("\n") + 1) + 0.12
+    sim_text = f"{t('simulated.label', lang).upper()} — {t('simulated.short', lang)}" if meta.simulated else ""
+    header_h = (0.72 if decorations else 0.0) + (0.36 if (decorations and sim_text) else 0.0)
+    top_pad = 0.3 if decorations else 0.12
+    height = top_pad + header_h + map_h + legend_h + footer_h + 0.15
+
+    fig = Figure(figsize=(width_in, height), dpi=dpi, facecolor="white")
+    FigureCanvasAgg(fig)
+
+    def y_in(v: float) -> float:  # inches from the top → figure fraction
+        return 1 - v / height
+
+    cursor = top_pad
+    if decorations:
+        fig.text(margin / width_in, y_in(cursor), title, ha="left", va="top", fontsize=13, fontweight="bold")
+        fig.text(margin / width_in, y_in(cursor + 0.3), subtitle, ha="left", va="top", fontsize=9)
+        cursor += 0.72
+        if sim_text:
+            fig.text(
+                margin / width_in, y_in(cursor), sim_text, ha="left", va="top", fontsize=10, fontweight="bold", color="#111111",
+                bbox=dict(boxstyle="square,pad=0.35", facecolor=SIM_FACE, edgecolor=SIM_EDGE, linewidth=1.2),
+            )
+            cursor += 0.36
+
+    ax = fig.add_axes((margin / width_in, y_in(cursor + map_h), inner_w / width_in, map_h / height))
+    ax.set_axis_off()
+    ax.set_aspect(aspect, adjustable="datalim")
+    ax.set_xlim(minx - pad * dx, maxx + pad * dx)
+    ax.set_ylim(miny - pad * dy, maxy + pad * dy)
+    line_w = 0.25 if len(geoms) > 300 else (0.35 if len(geoms) > 60 else 0.5)
+    if len(geoms):
+        paths = feature_paths(geoms.geometry.to_numpy())
+        has_data = index >= 0
+        if has_data.any():
+            faces = [classes.colors[i] for i in index[has_data]]
+            ax.add_collection(
+                PathCollection([p for p, ok in zip(paths, has_data) if ok], facecolors=faces, edgecolors=EDGE_COLOR,
+                               linewidths=line_w, zorder=2),
+                autolim=False,
+            )
+        if (~has_data).any():
+            hatched = PathCollection([p for p, ok in zip(paths, has_data) if not ok], facecolors=NO_DATA_FACE,
+                                     edgecolors=EDGE_COLOR, linewidths=line_w, hatch=NO_DATA_HATCH, zorder=2)
+            hatched.set_hatchcolor(NO_DATA_HATCH_COLOR)
+            hatched.set_hatch_linewidth(0.8)
+            ax.add_collection(hatched, autolim=False)
+        if selected is not None:
+            sel = [p for p, c in zip(paths, geoms["code"]) if c == selected]
+            if sel:
+                ax.add_collection(PathCollection(sel, facecolors="none", edgecolors="white", linewidths=4.0, zorder=3), autolim=False)
+                ax.add_collection(PathCollection(sel, facecolors="none", edgecolors=SELECTED_COLOR, linewidths=2.2, zorder=4),
+                                  autolim=False)
+    else:
+        ax.text(0.5, 0.5, t("export.map.no_geometry", lang), transform=ax.transAxes, ha="center", va="center", fontsize=10)
+    ax.apply_aspect()
+    _draw_scale_and_north(ax, mid_lat, lang, small)
+    cursor += map_h + 0.08
+
+    # --- legend: a swatch per class and the hatched no-data swatch
+    handles = [Patch(facecolor=c, edgecolor="#555555", linewidth=0.6, label=label) for c, label in zip(classes.colors, classes.labels)]
+    no_data = Patch(facecolor=NO_DATA_FACE, edgecolor="#555555", linewidth=0.6, hatch=NO_DATA_HATCH, label=t("legend.no_data", lang))
+    no_data.set_hatchcolor(NO_DATA_HATCH_COLOR)
+    handles.append(no_data)
+    legend_title = t("legend.title", lang, metric=t("metric." + metric.key, lang), method=_method_label(classes, settings, lang))
+    fig.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(margin / width_in, y_in(cursor)), ncols=legend_cols,
+        frameon=False, fontsize=8, title=_wrap(legend_title, inner_w, 8.5), title_fontsize=8.5, alignment="left",
+        handlelength=2.2, handleheight=1.2, columnspacing=1.6, borderaxespad=0, borderpad=0,
+    )
+    cursor += legend_h
+    fig.text(margin / width_in, y_in(cursor), footer_text, ha="left", va="top", fontsize=small, color="#222222", linespacing=1.35)
+
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 3})
+    return out.getvalue()
