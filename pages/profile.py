@@ -107,8 +107,10 @@ with k4:
               delta=t("kpi.vs_baseline", lang, delta=fmt.points(row["extreme_poverty_vs_baseline_pp"], lang)) if not pd.isna(rate) else None,
               delta_color="inverse",
               help=t("kpi.extreme_poverty.help", lang, baseline=fmt.percent(baseline.value, lang, 2), source=baseline.source, as_of=baseline.as_of, note=baseline.note))
-    if parent_row is not None:
-        st.caption(t("profile.vs_parent_nation", lang, parent="Indonesia" if parent == NATION_CODE else reg.name(parent),
+    if parent_row is not None and parent == NATION_CODE:
+        st.caption(t("profile.vs_nation", lang, nation_rate=fmt.percent(nation["extreme_poverty_rate_pct"], lang, 2)))
+    elif parent_row is not None:
+        st.caption(t("profile.vs_parent_nation", lang, parent=reg.name(parent),
                      parent_rate=fmt.percent(parent_row["extreme_poverty_rate_pct"], lang, 2),
                      nation_rate=fmt.percent(nation["extreme_poverty_rate_pct"], lang, 2)))
     st.caption(t("profile.setting_line", lang, name="Baseline", value=fmt.percent(baseline.value, lang, 2), source=baseline.source, as_of=baseline.as_of))

@@ -70,3 +70,56 @@ def test_formatting_is_indonesian_and_never_prints_missing_as_zero():
 def test_translation_table_is_complete():
     for key, entry in TEXTS.items():
         assert entry.get("id") and entry.get("en"), key
+
+
+def test_target_exactly_met_has_no_gap_and_counts_as_met():
+    out = indicators.compute(_counts(employed_workers=[10_000, 10_000], active_participants=[5215, 5214]))
+    assert out["gap_to_target_workers"].iloc[0] == pytest.approx(0.0)
+    assert out["target_met"].iloc[0] == True  # noqa: E712 (exactly on target)
+    assert out["gap_to_target_workers"].iloc[1] == pytest.approx(1.0)
+    assert out["target_met"].iloc[1] == False  # noqa: E712
+
+
+def test_zero_and_missing_workers_give_no_data_not_zero():
+    out = indicators.compute(_counts(employed_workers=[0, np.nan], active_participants=[0, np.nan]))
+    assert out["ucj_coverage_pct"].isna().all()
+    assert out["target_met"].isna().all()  # unknown, not "not met"
+    assert np.isnan(out["uncovered_workers"].iloc[1])
+
+
+def test_region_targets_apply_to_the_region_and_its_descendants():
+    s = Settings(region_targets={"53": 30.0, "53.02": 40.0})
+    counts = _counts(employed_workers=[1000] * 4, active_participants=[300] * 4)
+    counts.index = ["53.01", "53.02.01", "52", "53"]
+    out = indicators.compute(counts, s)
+    assert out["target_pct"].tolist() == [30.0, 40.0, 52.15, 30.0]
+    assert out["gap_to_target_workers"].tolist() == pytest.approx([0.0, 100.0, 221.5, 0.0])
+    assert s.target_for("ID") == 52.15
+
+
+def test_every_over_100_rate_is_flagged():
+    out = indicators.compute(
+        _counts(employed_workers=[100, 100, 100], active_participants=[50, 50, 50], vulnerable_workers=[10, 10, 10],
+                vulnerable_covered=[5, 11, 5], extreme_poor_workers=[4, 4, 4], extreme_poor_workers_covered=[1, 1, 5])
+    )
+    assert out["coverage_over_100"].tolist() == [False, True, True]
+
+
+def test_available_coverages_follow_the_data():
+    full = _counts(employed_workers=[10], active_participants=[5], registered_participants=[7], vulnerable_workers=[3],
+                   vulnerable_covered=[1], extreme_poor_workers=[2], extreme_poor_workers_covered=[1])
+    assert indicators.available_coverages(full) == ["employed_active", "employed_registered", "vulnerable", "extreme_poor"]
+    no_registered = full.assign(registered_participants=np.nan)
+    assert "employed_registered" not in indicators.available_coverages(no_registered)
+
+
+def test_settings_package_follows_its_parts_and_edits_are_checked(registry):
+    from ucj_dash.settings import check
+
+    s = Settings({"jkk_bpu_min_rp": 12_000})
+    assert s["bpu_min_package_rp"] == 18_800
+    assert s.overrides() == {"jkk_bpu_min_rp": 12_000}
+    assert Settings.from_key(s.key())["bpu_min_package_rp"] == 18_800
+    assert check({"ucj_target_pct": 40.0}, {"53.02": 60.0}, registry) == []
+    keys = [p.key for p in check({"class_low_below_pct": 10.0, "ucj_target_pct": 140.0}, {"99.99": 50.0, "53": 120.0}, registry)]
+    assert keys == ["settings.out_of_range", "settings.breaks_order", "error.unknown_code", "settings.target_range"]

@@ -595,6 +595,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "{parent}: {parent_rate} · Nasional: {nation_rate}",
         "en": "{parent}: {parent_rate} · National: {nation_rate}",
     },
+    "profile.vs_nation": {"id": "Nasional: {nation_rate}", "en": "National: {nation_rate}"},
     "profile.officials": {"id": "Kepala & perangkat desa terdaftar", "en": "Village officials enrolled"},
     "profile.officials.value": {"id": "{enrolled} dari {total}", "en": "{enrolled} of {total}"},
     "profile.officials.villages": {
@@ -804,7 +805,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "export.sheet.regions": {"id": "Wilayah", "en": "Regions"},
     "export.sheet.priority": {"id": "Prioritas", "en": "Priority"},
     "export.sheet.definitions": {"id": "Definisi & sumber", "en": "Definitions & sources"},
-    "export.wb.title": {"id": "{region} — periode {period}: wilayah ini dan {level} di dalamnya", "en": "{region} — period {period}: the region and its {level}"},
+    "export.wb.title": {"id": "{region} — periode {period}: wilayah ini dan setiap {level} di dalamnya", "en": "{region} — period {period}: the region and each {level} in it"},
     "export.wb.title_village": {"id": "{region} — periode {period}", "en": "{region} — period {period}"},
     "export.wb.empty_note": {
         "id": "Sel kosong = tidak ada data (bukan nol). Persentase dalam persen (35,9 = 35,9%).",
@@ -814,7 +815,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "export.wb.row.self": {"id": "Wilayah ini", "en": "This region"},
     "export.wb.row.child": {"id": "Sub-wilayah", "en": "Sub-region"},
     "export.wb.reporting": {"id": "Baris data yang dijumlahkan", "en": "Data rows summed"},
-    "export.wb.priority_title": {"id": "Peringkat prioritas {level} di {region} — periode {period}", "en": "Priority ranking of {level} in {region} — period {period}"},
+    "export.wb.priority_title": {"id": "Peringkat prioritas: {level} di {region} — periode {period}", "en": "Priority ranking: {level} in {region} — period {period}"},
     "export.wb.priority_none": {"id": "Tidak ada wilayah di bawah {region} untuk diperingkat.", "en": "There are no regions below {region} to rank."},
     "export.wb.score": {"id": "Skor (orang, berbobot)", "en": "Score (weighted persons)"},
     "export.rule": {
@@ -927,6 +928,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "export.brief.baseline_note": {"id": "Baseline kemiskinan ekstrem: {note}", "en": "Extreme-poverty baseline: {note}"},
     "export.brief.target_note": {"id": "Target UCJ: {note}", "en": "UCJ target: {note}"},
     "export.brief.page": {"id": "Halaman {n}", "en": "Page {n}"},
+    "export.brief.own_target": {"id": "target khusus wilayah, pengaturan sesi ini", "en": "the region's own target, set in this session"},
+    "export.brief.children_none": {"id": "Tidak ada data untuk wilayah di bawah {region}.", "en": "No data for the regions below {region}."},
     # --- presentation mode (issue 6)
     "page.present": {"id": "Mode presentasi", "en": "Presentation mode"},
     "present.notice.unknown_slide": {
@@ -937,9 +940,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "present.heading.figures": {"id": "Angka kunci — {region}", "en": "Key figures — {region}"},
     "present.heading.priority": {"id": "Prioritas: {level} di {region}", "en": "Priorities: {level} in {region}"},
     "present.heading.cost": {"id": "Biaya menutup kesenjangan — {region}", "en": "Cost of closing the gap — {region}"},
-    "present.heading.child": {"id": "{name}", "en": "{name}"},
     "present.child.of": {"id": "{kind} di {parent} · {n} dari {total}", "en": "{kind} in {parent} · {n} of {total}"},
-    "present.title.kind": {"id": "{kind}", "en": "{kind}"},
+    "present.child.cost": {
+        "id": "Biaya melindungi {n} pekerja rentan yang belum terlindungi: {monthly} per bulan, {yearly} per tahun.",
+        "en": "Cost of covering the {n} uncovered vulnerable workers: {monthly} per month, {yearly} per year.",
+    },
     "present.title.period": {"id": "Periode data: {period}", "en": "Data period: {period}"},
     "present.title.dataset": {"id": "Dataset: {name}", "en": "Dataset: {name}"},
     "present.title.source": {"id": "Sumber: {source} (per {as_of})", "en": "Source: {source} (as of {as_of})"},
@@ -983,7 +988,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Iuran {rate} per pekerja per bulan — {source} ({as_of}).",
         "en": "Contribution {rate} per worker per month — {source} ({as_of}).",
     },
+    "present.first": {"id": "Awal", "en": "First"},
     "present.prev": {"id": "← Sebelumnya", "en": "← Previous"},
+    "present.last": {"id": "Akhir", "en": "Last"},
     "present.next": {"id": "Berikutnya →", "en": "Next →"},
     "present.exit": {"id": "Keluar ke peta (Esc)", "en": "Back to the map (Esc)"},
     "present.children": {"id": "Telusuri wilayah anak satu per satu", "en": "Walk through child regions"},
