@@ -106,8 +106,7 @@ st.markdown(t("priority.rule.text", lang, first=t("priority.rule.first", lang) i
               w_gap=fmt.number(rule.weight_gap, lang, 1)))
 
 # ---- the groups
-table = shared.children_table_cached(ds.meta.id, parent, period, settings.key(), int(level))
-ranked = priority.rank(table, settings, rule)
+ranked, geojson = shared.priority_view_cached(ds.meta.id, parent, int(level), period, settings.key(), tuple(asdict(rule).items()), lang)
 counts = priority.group_counts(ranked)
 cov_col = COVERAGES[rule.coverage].column
 
@@ -115,12 +114,6 @@ left, right = st.columns([1, 1], gap="medium")
 with left:
     st.subheader(t("priority.map", lang))
     geoms = shared.children_geoms(parent, level)
-    classes = priority.quadrant_classes(ranked["quadrant"], lang)
-    value_text = [
-        f"{t('priority.group.' + q, lang)} — {fmt.percent(p, lang, 2)} / {fmt.percent(c, lang)}"
-        for q, p, c in zip(ranked["quadrant"], ranked["extreme_poverty_rate_pct"], ranked[cov_col])
-    ]
-    geojson = mapview.layer_geojson(ranked, geoms, None, classes, period, ds, lang, value_text=pd.Series(value_text, index=ranked.index))
     fg = mapview.choropleth_group(geojson, "bivariate", [t("tooltip." + f, lang) for f in ("name", "kind", "code", "value", "period", "source", "note")])
     bounds = mapview.map_bounds(geoms) if len(geoms) else (95.0, -11.0, 141.0, 6.0)
 
@@ -186,7 +179,7 @@ shown = pd.DataFrame({
     t("col.name", lang): ranked["name"],
     t("col.code", lang): ranked["code"],
     t("col.quadrant", lang): [t("priority.group." + q, lang) for q in ranked["quadrant"]],
-    t("col.reason", lang): priority.reasons(ranked, settings, lang, rule.coverage),
+    t("col.reason", lang): ranked["reason"],
     t("col.uncovered_extreme_poor_workers", lang): ranked["uncovered_extreme_poor_workers"],
     t("col.uncovered_vulnerable_workers", lang): ranked["uncovered_vulnerable_workers"],
     t("col.gap_to_target", lang): ranked["gap_to_target_workers"],

@@ -68,6 +68,7 @@ with c_cov:
         st.caption(t("coverage.unavailable", lang, what=t("coverage.short.employed_registered", lang)))
 
 # ---- headline figures
+profile_cache = shared.profile_cached(ds.meta.id, code, period, settings.key())
 row = mapview.region_row(ds, code, period, settings)
 figures = profile.coverage_figures(row, cov_key)
 nation = mapview.region_row(ds, NATION_CODE, period, settings)
@@ -115,7 +116,7 @@ with k4:
                      nation_rate=fmt.percent(nation["extreme_poverty_rate_pct"], lang, 2)))
     st.caption(t("profile.setting_line", lang, name="Baseline", value=fmt.percent(baseline.value, lang, 2), source=baseline.source, as_of=baseline.as_of))
 with k5:
-    officials = profile.village_officials(ds, code, period)
+    officials = profile_cache[1]
     st.metric(t("profile.officials", lang),
               t("profile.officials.value", lang, enrolled=fmt.number(officials.enrolled, lang), total=fmt.number(officials.officials, lang)))
     st.caption(t("profile.officials.villages", lang, pct=fmt.percent(officials.villages_all_enrolled_pct, lang),
@@ -135,7 +136,7 @@ def _simulated_note(fig: go.Figure) -> None:
                            bgcolor="#fff3cd", bordercolor="#c9a227", font=dict(size=12))
 
 
-trend = profile.trend(ds, code, settings)
+trend = profile_cache[0]
 t_left, t_right = st.columns(2)
 with t_left:
     fig = go.Figure(go.Scatter(x=trend.index, y=trend[cov.column], mode="lines+markers", name=measure, line=dict(color="#225ea8", width=3)))
@@ -188,7 +189,7 @@ if code == NATION_CODE or reg.level(code) < Level.VILLAGE:
             t("col.code", lang): children["code"],
             t("col.coverage_measure", lang) + f" — {measure}": children[cov.column],
             t("col.target_pct", lang): children["target_pct"],
-            t("col.gap_to_target", lang): [profile.coverage_figures(r, cov_key).gap_to_target for _, r in children.iterrows()],
+            t("col.gap_to_target", lang): profile.gap_to_target(children, cov_key),
             t("col.uncovered_vulnerable_workers", lang): children["uncovered_vulnerable_workers"],
             t("col.extreme_poverty_rate_pct", lang): children["extreme_poverty_rate_pct"],
             t("col.cost_yearly_rp", lang): costs["cost_yearly_rp"],

@@ -13,7 +13,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 import xstatic.pkg.leaflet
 
-from ucj_dash import boundaries, cli, drill, mapview, priority, store
+from ucj_dash import boundaries, cli, drill, mapview, priority, profile, store
 from ucj_dash.dataset import Dataset
 from ucj_dash.errors import UserError
 from ucj_dash.i18n import t
@@ -224,6 +224,29 @@ def layer_geojson_cached(dataset_id, parent, period, metric_key, classification,
     classes = mapview.classify(table[metric.column], metric, classification, settings_, lang)
     geoms = children_geoms(parent, Level(level_of(parent) + 1))
     return mapview.layer_geojson(table, geoms, metric, classes, period, dataset(dataset_id), lang, selected)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def profile_cached(dataset_id: str, code: str, period: str, settings_key: tuple):
+    """A region's trend over every period and its village officials in ``period`` (the profile's slow parts)."""
+    ds, settings_ = dataset(dataset_id), Settings.from_key(settings_key)
+    return profile.trend(ds, code, settings_), profile.village_officials(ds, code, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def priority_view_cached(dataset_id, parent, level: int, period, settings_key, rule_items: tuple, lang) -> tuple[pd.DataFrame, str]:
+    """The ranked regions (with a ``reason`` column) and the bivariate map's GeoJSON, cached per view and rule."""
+    settings_ = Settings.from_key(settings_key)
+    rule = priority.Rule(**dict(rule_items))
+    table = children_table_cached(dataset_id, parent, period, settings_key, level)
+    ranked = priority.rank(table, settings_, rule)
+    ranked["reason"] = priority.reasons(ranked, settings_, lang, rule.coverage)
+    geoms = children_geoms(parent, Level(level))
+    classes = priority.quadrant_classes(ranked["quadrant"], lang)
+    geojson = mapview.layer_geojson(
+        ranked, geoms, None, classes, period, dataset(dataset_id), lang, value_text=priority.map_text(ranked, lang, rule.coverage)
+    )
+    return ranked, geojson
 
 
 def ranked_table(table: pd.DataFrame, metric, on_map: set, lang: str) -> pd.DataFrame:

@@ -146,6 +146,18 @@ def reasons(ranked: pd.DataFrame, settings: Settings, lang: str = "id", coverage
     return [reason(row, settings, lang, coverage) for _, row in ranked.iterrows()]
 
 
+def map_text(ranked: pd.DataFrame, lang: str = "id", coverage: str = DEFAULT_COVERAGE) -> pd.Series:
+    """Tooltip value per region: its group, extreme-poverty rate and coverage."""
+    column = COVERAGES[coverage].column
+    return pd.Series(
+        [
+            f"{t('priority.group.' + q, lang)} — {fmt.percent(p, lang, 2)} / {fmt.percent(c, lang)}"
+            for q, p, c in zip(ranked["quadrant"], ranked["extreme_poverty_rate_pct"], ranked[column])
+        ],
+        index=ranked.index,
+    )
+
+
 def group_counts(ranked: pd.DataFrame) -> dict[str, int]:
     """Number of regions per group (every group present, zero included)."""
     counts = ranked["quadrant"].value_counts()

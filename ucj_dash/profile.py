@@ -119,6 +119,14 @@ def coverage_figures(row: pd.Series, coverage: str) -> CoverageFigures:
     The target is the region's UCJ target, used as the yardstick for every denominator.
     """
     c = indicators.COVERAGES[coverage]
-    covered, whole, target = float(row[c.numerator]), float(row[c.denominator]), float(row["target_pct"])
-    gap = max(whole * target / 100 - covered, 0.0) if not (np.isnan(whole) or np.isnan(covered)) else float("nan")
-    return CoverageFigures(covered, whole, float(row[c.column]), float(row[c.uncovered_column]), target, gap)
+    gap = float(gap_to_target(row.to_frame().T, coverage).iloc[0])
+    return CoverageFigures(float(row[c.numerator]), float(row[c.denominator]), float(row[c.column]),
+                           float(row[c.uncovered_column]), float(row["target_pct"]), gap)
+
+
+def gap_to_target(table: pd.DataFrame, coverage: str) -> pd.Series:
+    """Persons to enrol per row for ``coverage`` to reach the row's target (0 once met, NaN without data)."""
+    c = indicators.COVERAGES[coverage]
+    whole = table[c.denominator].astype("float64")
+    covered = table[c.numerator].astype("float64")
+    return (whole * table["target_pct"].astype("float64") / 100 - covered).clip(lower=0)

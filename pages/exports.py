@@ -1,0 +1,62 @@
+"""Download buttons for the map PNG, the PDF brief and the XLSX workbook (imported by pages, not a page).
+
+The files are made only when a button is clicked: ``st.download_button`` is
+given a callable, which Streamlit runs on click in its own thread, and
+``on_click="ignore"`` keeps the click from rerunning the page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ucj_dash import brief, drill, mapimage, priority, workbook
+from ucj_dash.dataset import Dataset
+from ucj_dash.exportnames import export_filename
+from ucj_dash.i18n import t
+from ucj_dash.regions import NATION_CODE, Registry
+from ucj_dash.settings import Settings
+
+MIME = {
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def export_buttons(ds: Dataset, reg: Registry, view: drill.View, settings: Settings, lang: str,
+                   rule: priority.Rule | None = None, key_prefix: str = "export") -> None:
+    """Three download buttons for ``view``: the map as PNG (A4 width, 300 dpi), the brief as PDF, the workbook as XLSX."""
+    period = view.period or ds.latest_period
+    region = view.region
+    name = "Indonesia" if region == NATION_CODE else reg.name(region)
+    rule = rule or priority.Rule()
+
+    def file_name(ext: str) -> str:
+        return export_filename(region, name, period, ext, ds.meta.simulated)
+
+    def png() -> bytes:
+        return mapimage.render_png(ds, reg, view.map_parent, period, view.metric, view.classification, settings, lang,
+                                   selected=view.selected_village)
+
+    def pdf() -> bytes:
+        return brief.brief_pdf(ds, reg, region, period, settings, lang, rule)
+
+    def xlsx() -> bytes:
+        return workbook.workbook_xlsx(ds, reg, region, period, settings, lang, rule)
+
+    with st.container(horizontal=True, gap="small", key=f"{key_prefix}_row"):
+        for ext, label, make, icon in (
+            ("png", t("export.png", lang), png, ":material/map:"),
+            ("pdf", t("export.pdf", lang), pdf, ":material/picture_as_pdf:"),
+            ("xlsx", t("export.xlsx", lang), xlsx, ":material/table_view:"),
+        ):
+            st.download_button(
+                label,
+                data=make,
+                file_name=file_name(ext),
+                mime=MIME[ext],
+                key=f"{key_prefix}_{ext}",
+                help=t("export.help", lang),
+                on_click="ignore",
+                icon=icon,
+            )
