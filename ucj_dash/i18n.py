@@ -781,7 +781,6 @@ TEXTS: dict[str, dict[str, str]] = {
 """,
     },
     # --- exports (issue 6)
-    "export.header": {"id": "Unduh", "en": "Download"},
     "export.png": {"id": "Peta (PNG)", "en": "Map (PNG)"},
     "export.pdf": {"id": "Ringkasan (PDF)", "en": "Brief (PDF)"},
     "export.xlsx": {"id": "Buku kerja (XLSX)", "en": "Workbook (XLSX)"},
@@ -921,7 +920,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "export.brief.map": {"id": "Peta: {metric}", "en": "Map: {metric}"},
     "export.brief.children_note": {
         "id": "{shown} dari {n} {level}, diurutkan dari cakupan UCJ terendah (tanpa data di akhir).",
-        "en": "{shown} of {n} {level}, lowest UCJ coverage first (no data last).",
+        "en": "{shown} of {n} rows ({level}), lowest UCJ coverage first (no data last).",
     },
     "export.brief.priority": {"id": "Prioritas: {n} teratas", "en": "Priority: top {n}"},
     "export.brief.method": {"id": "Metode dan catatan", "en": "Method and notes"},
@@ -929,7 +928,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "export.brief.target_note": {"id": "Target UCJ: {note}", "en": "UCJ target: {note}"},
     "export.brief.page": {"id": "Halaman {n}", "en": "Page {n}"},
     "export.brief.own_target": {"id": "target khusus wilayah, pengaturan sesi ini", "en": "the region's own target, set in this session"},
-    "export.brief.children_none": {"id": "Tidak ada data untuk wilayah di bawah {region}.", "en": "No data for the regions below {region}."},
     # --- presentation mode (issue 6)
     "page.present": {"id": "Mode presentasi", "en": "Presentation mode"},
     "present.notice.unknown_slide": {

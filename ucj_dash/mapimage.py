@@ -31,7 +31,7 @@ from ucj_dash import boundaries, fmt, mapview
 from ucj_dash.dataset import Dataset
 from ucj_dash.i18n import t
 from ucj_dash.indicators import METRICS
-from ucj_dash.regions import NATION_CODE, Level, Registry, level_of
+from ucj_dash.regions import NATION_CODE, Level, Registry, level_of, parent_of
 from ucj_dash.settings import Settings
 
 A4_WIDTH_IN = 8.27
@@ -43,19 +43,52 @@ EDGE_COLOR = "#5f5f5f"
 SELECTED_COLOR = "#111111"
 SIM_FACE = "#fff3cd"
 SIM_EDGE = "#c9a227"
+PNG_COMPRESS_LEVEL = 3  # zlib level: 3 is about twice as fast as the default 6 for a few % more bytes
 KM_PER_DEGREE = 111.32  # km per degree of latitude (and of longitude at the equator)
 
 
-def children_geoms(parent: str):
-    """Display geometry (code, name, geometry; EPSG:4326) of the children of ``parent``."""
-    child = Level(level_of(parent) + 1)
-    if child == Level.VILLAGE:
-        layer = boundaries.read_layer(child, display=True, parent=parent[:5])
-        return layer[layer["code"].str.startswith(parent + ".")].reset_index(drop=True)
-    layer = boundaries.read_layer(child, display=True)
+def view_geoms(parent: str, level: Level | None = None):
+    """Display geometry (code, name, geometry; EPSG:4326) of the regions a map of ``parent`` draws.
+
+    By default the children of ``parent``; with ``level``, every region at that
+    level inside ``parent`` (villages only inside a kabupaten or kecamatan).
+    """
+    level = Level(level_of(parent) + 1) if level is None else Level(level)
+    if level == Level.VILLAGE:
+        if level_of(parent) < Level.REGENCY:
+            raise ValueError("villages are drawn per kabupaten or kecamatan")
+        layer = boundaries.read_layer(level, display=True, parent=parent[:5])
+    else:
+        layer = boundaries.read_layer(level, display=True)
     if parent == NATION_CODE:
         return layer
     return layer[layer["code"].str.startswith(parent + ".")].reset_index(drop=True)
+
+
+def view_table(dataset: Dataset, registry: Registry, parent: str, period: str, settings: Settings,
+               level: Level | None = None) -> pd.DataFrame:
+    """The rows a map of ``parent`` draws: :func:`mapview.children_table`, or every region at ``level`` inside it."""
+    if level is None or Level(level) == level_of(parent) + 1:
+        return mapview.children_table(dataset, registry, parent, period, settings)
+    codes = registry.codes_at(Level(level))
+    if parent != NATION_CODE:
+        codes = [c for c in codes if c.startswith(parent + ".")]
+    reg = registry.table.loc[codes, ["name", "kind"]]
+    table = pd.concat([reg, mapview.indicator_rows(dataset, codes, period, settings)], axis=1)
+    table.index.name = "code"
+    return table.reset_index()
+
+
+def region_label(registry: Registry, code: str, lang: str) -> str:
+    """A region's name as a title: "Indonesia", "Jawa Timur", "Kabupaten Malang", "Kecamatan Abenaho" ("Abenaho (District)")."""
+    if code == NATION_CODE:
+        return "Indonesia"
+    name = registry.name(code)
+    if level_of(code) >= Level.DISTRICT:
+        if lang == "id":
+            return f"{t('kind.' + registry.kind(code), lang)} {name}"
+        return f"{name} ({t('level.' + level_of(code).key, lang)})"
+    return name
 
 
 def feature_paths(geoms) -> list[Path]:
@@ -98,31 +131,30 @@ def _km_label(km: float, lang: str) -> str:
     return f"{fmt.number(km, lang, 0 if km >= 1 else 1)} km"
 
 
-def _draw_scale_and_north(ax, mid_lat: float, lang: str, fontsize: float) -> None:
-    """North arrow (top right) and a two-segment scale bar (bottom left) in data coordinates."""
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
+STRIP_H_IN = 0.42  # the band under the map holding the scale bar and the north arrow
+
+
+def _draw_scale_and_north(strip, width_in: float, span_x_deg: float, mid_lat: float, lang: str, fontsize: float) -> None:
+    """Scale bar (left) and north arrow (right) in the band under the map, so neither hides any region.
+
+    ``strip`` is an axes whose data units are inches; the map shows ``span_x_deg``
+    degrees of longitude across ``width_in`` inches.
+    """
     km_per_deg_x = KM_PER_DEGREE * math.cos(math.radians(mid_lat))
-    km = _nice_km(0.22 * (x1 - x0) * km_per_deg_x)
+    in_per_km = width_in / (span_x_deg * km_per_deg_x)
+    km = _nice_km(0.25 * width_in / in_per_km)
     if km > 0:
-        length = km / km_per_deg_x
-        bx, by = x0 + 0.03 * (x1 - x0), y0 + 0.04 * (y1 - y0)
-        h = 0.012 * (y1 - y0)
+        length = km * in_per_km
+        h = 0.07
         for i, face in enumerate(("#111111", "#ffffff")):
-            ax.add_patch(Rectangle((bx + i * length / 2, by), length / 2, h, facecolor=face, edgecolor="#111111", lw=0.6, zorder=6))
-        for frac, text in ((0, "0"), (1, _km_label(km, lang))):
-            ax.text(bx + frac * length, by + 1.8 * h, text, ha="center", va="bottom", fontsize=fontsize, zorder=6,
-                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=0.5))
-    ax.annotate(
-        "",
-        xy=(0.955, 0.95),
-        xytext=(0.955, 0.84),
-        xycoords="axes fraction",
-        arrowprops=dict(facecolor="#111111", edgecolor="#111111", width=2.5, headwidth=9, headlength=9),
-        zorder=6,
-    )
-    ax.text(0.955, 0.965, t("export.north", lang), transform=ax.transAxes, ha="center", va="bottom",
-            fontsize=fontsize * 1.3, fontweight="bold", zorder=6)
+            strip.add_patch(Rectangle((i * length / 2, 0.06), length / 2, h, facecolor=face, edgecolor="#111111", lw=0.6))
+        for frac, text in ((0, "0"), (0.5, _km_label(km / 2, lang)), (1, _km_label(km, lang))):
+            strip.text(frac * length, 0.06 + h + 0.04, text, ha="center", va="bottom", fontsize=fontsize)
+    x = width_in - 0.12
+    strip.annotate("", xy=(x, STRIP_H_IN - 0.12), xytext=(x, 0.02),
+                   arrowprops=dict(facecolor="#111111", edgecolor="#111111", width=2.2, headwidth=8, headlength=8))
+    strip.text(x - 0.1, STRIP_H_IN - 0.2, t("export.north", lang), ha="right", va="center", fontsize=fontsize * 1.3,
+               fontweight="bold")
 
 
 def _method_label(classes: mapview.Classes, settings: Settings, lang: str) -> str:
@@ -131,10 +163,47 @@ def _method_label(classes: mapview.Classes, settings: Settings, lang: str) -> st
     return t("legend.method." + classes.method, lang)
 
 
+def _constant_lines(metric, classes: mapview.Classes, settings: Settings, lang: str) -> list[str]:
+    """The settings the colour classes rest on, with source and date (baseline or class thresholds)."""
+    if metric.diverging_around:
+        item = settings.item(metric.diverging_around)
+        return [t("profile.setting_line", lang, name="Baseline", value=fmt.percent(item.value, lang, 2), source=item.source,
+                  as_of=item.as_of)]
+    if classes.method == "fixed":
+        keys = ("class_very_low_below_pct", "class_low_below_pct", "class_medium_below_pct")
+        first = settings.item(keys[0])
+        value = " / ".join(fmt.percent(settings[k], lang) for k in keys)
+        return [t("profile.setting_line", lang, name=t("map.classification.fixed", lang), value=value, source=first.source,
+                  as_of=first.as_of)]
+    return []
+
+
 def _wrap(text: str, width_in: float, fontsize: float) -> str:
     """Wrap ``text`` to about ``width_in`` inches at ``fontsize`` points (DejaVu Sans averages ≈0.55 em)."""
     chars = max(20, int(width_in * 72 / (fontsize * 0.55)))
     return "\n".join(textwrap.wrap(text, chars)) or text
+
+
+def map_figure(
+    dataset: Dataset,
+    registry: Registry,
+    parent: str,
+    period: str,
+    metric_key: str,
+    classification: str,
+    settings: Settings,
+    lang: str,
+    dpi: int = 300,
+    width_in: float = A4_WIDTH_IN,
+    selected: str | None = None,
+    *,
+    level: Level | None = None,
+    decorations: bool = True,
+    max_map_height_in: float = 8.0,
+) -> Figure:
+    """The figure :func:`render_png` saves (its first axes is the map, in degrees); arguments as there."""
+    return _draw(dataset, registry, parent, period, metric_key, classification, settings, lang, dpi, width_in, selected,
+                 level, decorations, max_map_height_in)
 
 
 def render_png(
@@ -150,30 +219,45 @@ def render_png(
     width_in: float = A4_WIDTH_IN,
     selected: str | None = None,
     *,
+    level: Level | None = None,
     decorations: bool = True,
     max_map_height_in: float = 8.0,
 ) -> bytes:
     """PNG of the children of ``parent`` coloured by ``metric_key``; ``width_in`` × ``dpi`` pixels wide.
 
     ``classification`` is a :data:`ucj_dash.drill.CLASSIFICATIONS` key;
-    ``selected`` a child code drawn with a thick outline. With
+    ``selected`` a child code drawn with a thick outline (a village given as
+    ``parent`` draws its kecamatan's villages with it selected); ``level`` draws every
+    region at that level inside ``parent`` instead of its children. With
     ``decorations`` the image carries the title, period, dataset source and
     as-of date, the boundary source, the simulated-data label and the
     projection note; without, only the map, legend, north arrow, scale bar
     and projection note (for a document that states the rest itself).
+    ``max_map_height_in`` caps the map area's height (inches).
     """
+    fig = _draw(dataset, registry, parent, period, metric_key, classification, settings, lang, dpi, width_in, selected,
+                level, decorations, max_map_height_in)
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
+    return out.getvalue()
+
+
+def _draw(dataset, registry, parent, period, metric_key, classification, settings, lang, dpi, width_in, selected,
+          level, decorations, max_map_height_in) -> Figure:
+    if level_of(parent) == Level.VILLAGE:  # a village has no children: draw its kecamatan's villages, it selected
+        parent, selected = parent_of(parent), selected or parent
     metric = METRICS[metric_key]
-    table = mapview.children_table(dataset, registry, parent, period, settings)
+    table = view_table(dataset, registry, parent, period, settings, level)
     classes = mapview.classify(table[metric.column], metric, classification, settings, lang)
-    geoms = children_geoms(parent)
+    geoms = view_geoms(parent, level)
     class_of = pd.Series(classes.index, index=table["code"].to_numpy())
     geoms = geoms[geoms["code"].isin(class_of.index)].reset_index(drop=True)
     index = class_of.reindex(geoms["code"]).to_numpy()
     missing_boundary = int((~table["code"].isin(geoms["code"])).sum())
 
     meta = dataset.meta
-    region_name = "Indonesia" if parent == NATION_CODE else registry.name(parent)
-    child_level = Level(level_of(parent) + 1)
+    region_name = region_label(registry, parent, lang)
+    child_level = Level(level_of(parent) + 1) if level is None else Level(level)
     margin = 0.4
     inner_w = width_in - 2 * margin
     small = 7.0
@@ -197,8 +281,9 @@ def render_png(
     title = t("export.map.title", lang, metric=t("metric." + metric.key, lang), region=region_name, period=period)
     subtitle = t("map.children_of", lang, level=t("level." + child_level.key, lang), region=region_name)
     if selected and selected in registry:
-        subtitle += " · " + t("export.map.selected", lang, name=registry.name(selected))
-    footer: list[str] = [t("export.projection", lang, lat=fmt.number(mid_lat, lang, 1))]
+        subtitle += " · " + t("export.map.selected", lang, name=region_label(registry, selected, lang))
+    footer: list[str] = [*_constant_lines(metric, classes, settings, lang),
+                         t("export.projection", lang, lat=fmt.number(mid_lat, lang, 1))]
     if decorations:
         footer = [
             t("export.period", lang, period=period),
@@ -214,7 +299,7 @@ def render_png(
     sim_text = f"{t('simulated.label', lang).upper()} — {t('simulated.short', lang)}" if meta.simulated else ""
     header_h = (0.72 if decorations else 0.0) + (0.36 if (decorations and sim_text) else 0.0)
     top_pad = 0.3 if decorations else 0.12
-    height = top_pad + header_h + map_h + legend_h + footer_h + 0.15
+    height = top_pad + header_h + map_h + STRIP_H_IN + legend_h + footer_h + 0.2
 
     fig = Figure(figsize=(width_in, height), dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)
@@ -236,9 +321,15 @@ def render_png(
 
     ax = fig.add_axes((margin / width_in, y_in(cursor + map_h), inner_w / width_in, map_h / height))
     ax.set_axis_off()
-    ax.set_aspect(aspect, adjustable="datalim")
-    ax.set_xlim(minx - pad * dx, maxx + pad * dx)
-    ax.set_ylim(miny - pad * dy, maxy + pad * dy)
+    # limits that fill the axes box at the chosen aspect (so the map is neither squashed nor clipped)
+    span_x, span_y = dx * (1 + 2 * pad), dy * (1 + 2 * pad)
+    if span_y * aspect / span_x < map_h / inner_w:
+        span_y = span_x * map_h / inner_w / aspect
+    else:
+        span_x = span_y * aspect * inner_w / map_h
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    ax.set_xlim(cx - span_x / 2, cx + span_x / 2)
+    ax.set_ylim(cy - span_y / 2, cy + span_y / 2)
     line_w = 0.25 if len(geoms) > 300 else (0.35 if len(geoms) > 60 else 0.5)
     if len(geoms):
         paths = feature_paths(geoms.geometry.to_numpy())
@@ -264,9 +355,13 @@ def render_png(
                                   autolim=False)
     else:
         ax.text(0.5, 0.5, t("export.map.no_geometry", lang), transform=ax.transAxes, ha="center", va="center", fontsize=10)
-    ax.apply_aspect()
-    _draw_scale_and_north(ax, mid_lat, lang, small)
-    cursor += map_h + 0.08
+    cursor += map_h + 0.05
+    strip = fig.add_axes((margin / width_in, y_in(cursor + STRIP_H_IN), inner_w / width_in, STRIP_H_IN / height))
+    strip.set_axis_off()
+    strip.set_xlim(0, inner_w)
+    strip.set_ylim(0, STRIP_H_IN)
+    _draw_scale_and_north(strip, inner_w, span_x, mid_lat, lang, small)
+    cursor += STRIP_H_IN + 0.1
 
     # --- legend: a swatch per class and the hatched no-data swatch
     handles = [Patch(facecolor=c, edgecolor="#555555", linewidth=0.6, label=label) for c, label in zip(classes.colors, classes.labels)]
@@ -281,7 +376,4 @@ def render_png(
     )
     cursor += legend_h
     fig.text(margin / width_in, y_in(cursor), footer_text, ha="left", va="top", fontsize=small, color="#222222", linespacing=1.35)
-
-    out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 3})
-    return out.getvalue()
+    return fig

@@ -1,0 +1,330 @@
+"""A one- or two-page A4 PDF brief of one region for a meeting (reportlab, no browser).
+
+:func:`brief_pdf` puts on paper what the profile and map pages show: the
+region, period and dataset (with the simulated-data label on every page), the
+map of its children, the headline figures with their sources, the children
+table, the priority list with reasons, the cost of closing the gap and the
+method note. Meaning is never carried by colour alone (text labels, dark
+borders), so the brief reads in grayscale. Fonts: DejaVu Sans as shipped with
+Matplotlib, so "—", "≥", "×" and "÷" print.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from xml.sax.saxutils import escape
+
+import matplotlib
+import pandas as pd
+from PIL import Image as PILImage
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from ucj_dash import cost, fmt, mapimage, mapview, priority, profile
+from ucj_dash.dataset import Dataset
+from ucj_dash.i18n import t
+from ucj_dash.regions import NATION_CODE, Level, Registry, level_of, parent_of
+from ucj_dash.settings import Settings
+from ucj_dash.workbook import rule_text
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+MAP_DPI = 150
+MAX_CHILD_ROWS = 10
+MAX_PRIORITY_ROWS = 10
+MAX_PAGES = 2
+#: layouts tried in turn until the brief fits on MAX_PAGES pages:
+#: (children table rows, priority rows, map area height in inches; legend and notes come below the map)
+LAYOUTS = ((MAX_CHILD_ROWS, MAX_PRIORITY_ROWS, 3.2), (8, MAX_PRIORITY_ROWS, 2.6), (6, 8, 2.2), (5, 5, 1.8))
+MARGIN = 1.4 * cm
+FRAME_W = A4[0] - 2 * MARGIN
+
+_HEADER_BG = colors.HexColor("#e7e6e6")
+_GRID = colors.HexColor("#9a9a9a")
+_SIM_BG = colors.HexColor("#fff3cd")
+_SIM_BORDER = colors.HexColor("#6b5200")
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans (regular, bold, oblique) from Matplotlib's data once per process."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    base = matplotlib.get_data_path() + "/fonts/ttf/"
+    for name, file in (
+        (FONT, "DejaVuSans.ttf"),
+        (FONT_BOLD, "DejaVuSans-Bold.ttf"),
+        ("DejaVuSans-Oblique", "DejaVuSans-Oblique.ttf"),
+        ("DejaVuSans-BoldOblique", "DejaVuSans-BoldOblique.ttf"),
+    ):
+        pdfmetrics.registerFont(TTFont(name, base + file))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic="DejaVuSans-Oblique", boldItalic="DejaVuSans-BoldOblique")
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle("body", fontName=FONT, fontSize=8.5, leading=11, textColor=colors.black)
+    return {
+        "title": ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=15, leading=19, spaceAfter=2),
+        "h2": ParagraphStyle("h2", parent=body, fontName=FONT_BOLD, fontSize=11, leading=14, spaceBefore=7, spaceAfter=3),
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=7.3, leading=9.2, textColor=colors.HexColor("#222222")),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9.3),
+        "cell_b": ParagraphStyle("cell_b", parent=body, fontName=FONT_BOLD, fontSize=7.5, leading=9.3),
+        "cell_r": ParagraphStyle("cell_r", parent=body, fontSize=7.5, leading=9.3, alignment=2),
+        "sim": ParagraphStyle("sim", parent=body, fontName=FONT_BOLD, fontSize=10, leading=13),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text (escaped: names from data may hold ``<`` or ``&``)."""
+    return Paragraph(escape(str(text)), style)
+
+
+def _table(rows: list[list], widths: list[float], header: bool = True, align_right: tuple[int, ...] = ()) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.4, _GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), _HEADER_BG))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _region_title(registry: Registry, code: str, lang: str) -> str:
+    return mapimage.region_label(registry, code, lang)
+
+
+def _headline(dataset, registry, region, period, settings, lang, s) -> Table:
+    """Headline figures: value and, beside it, what it is compared with and where the figure comes from."""
+    row = mapview.region_row(dataset, region, period, settings)
+    meta = dataset.meta
+    data_basis = t("export.brief.data_basis", lang, dataset=f"{meta.name}, {period}")
+    target_item = settings.item("ucj_target_pct")
+    lineage = [region] if region == NATION_CODE else [region, *registry.ancestors(region)]
+    own_target = any(c in settings.region_targets for c in lineage)
+    target_source = t("export.brief.own_target", lang) if own_target else target_item.source
+    cov, target = row["ucj_coverage_pct"], row["target_pct"]
+    status = "—" if pd.isna(cov) else t("export.brief.met" if cov >= target else "export.brief.not_met", lang)
+    baseline = settings.item("extreme_poverty_baseline_pct")
+    officials = profile.village_officials(dataset, region, period)
+    rows = [
+        [t("export.brief.col.figure", lang), t("export.brief.col.value", lang), t("export.brief.col.basis", lang)],
+        [
+            t("kpi.coverage", lang),
+            fmt.percent(cov, lang),
+            t("export.brief.vs_target", lang, target=fmt.percent(target, lang, 2), status=status, source=target_source,
+              as_of=target_item.as_of) + " " + data_basis,
+        ],
+        [
+            t("profile.gap", lang),
+            fmt.value(row["gap_to_target_workers"], "orang", lang),
+            t("export.brief.gap_basis", lang, dataset=meta.name),
+        ],
+        [
+            t("profile.vulnerable", lang),
+            t("export.brief.vulnerable_value", lang, covered=fmt.number(row["vulnerable_covered"], lang),
+              uncovered=fmt.number(row["uncovered_vulnerable_workers"], lang), pct=fmt.percent(row["vulnerable_coverage_pct"], lang)),
+            data_basis,
+        ],
+        [
+            t("kpi.extreme_poverty", lang),
+            fmt.percent(row["extreme_poverty_rate_pct"], lang, 2),
+            t("export.brief.poverty_basis", lang, delta=fmt.points(row["extreme_poverty_vs_baseline_pp"], lang),
+              baseline=fmt.percent(baseline.value, lang, 2), source=baseline.source, as_of=baseline.as_of),
+        ],
+        [
+            t("profile.officials", lang),
+            t("export.brief.officials_value", lang, enrolled=fmt.number(officials.enrolled, lang),
+              total=fmt.number(officials.officials, lang), pct=fmt.percent(officials.enrolled_pct, lang)),
+            t("profile.officials.villages", lang, pct=fmt.percent(officials.villages_all_enrolled_pct, lang),
+              n=fmt.number(officials.villages_all_enrolled, lang), reporting=fmt.number(officials.villages_reporting, lang))
+            + ". " + data_basis,
+        ],
+    ]
+    cells = [[_p(c, s["cell_b"]) for c in rows[0]]]
+    cells += [[_p(a, s["cell"]), _p(b, s["cell_b"]), _p(c, s["small"])] for a, b, c in rows[1:]]
+    return _table(cells, [4.2 * cm, 4.6 * cm, FRAME_W - 8.8 * cm])
+
+
+def _map(dataset, registry, region, period, settings, lang, s, map_height_in: float) -> list:
+    parent = parent_of(region) if level_of(region) == Level.VILLAGE else region
+    selected = region if level_of(region) == Level.VILLAGE else None
+    png = mapimage.render_png(dataset, registry, parent, period, "ucj_coverage", "fixed", settings, lang, dpi=MAP_DPI,
+                              width_in=FRAME_W / 72, selected=selected, decorations=False, max_map_height_in=map_height_in)
+    with PILImage.open(io.BytesIO(png)) as im:
+        w_px, h_px = im.size
+    width = FRAME_W
+    height = width * h_px / w_px
+    child = Level(level_of(parent) + 1)
+    heading = t("export.brief.map", lang, metric=t("metric.ucj_coverage", lang)) + " — " + t(
+        "map.children_of", lang, level=t("level." + child.key, lang), region=_region_title(registry, parent, lang))
+    return [KeepTogether([_p(heading, s["h2"]), Image(io.BytesIO(png), width=width, height=height)])]
+
+
+def _children(children: pd.DataFrame, registry, region, lang, s, max_rows: int) -> list:
+    level = t("level." + Level(level_of(region) + 1).key, lang)
+    out = [_p(t("map.children_of", lang, level=level, region=_region_title(registry, region, lang)), s["h2"])]
+    ordered = children.sort_values(["ucj_coverage_pct", "code"], na_position="last", kind="mergesort")
+    shown = ordered.head(max_rows)
+    out.append(_p(t("export.brief.children_note", lang, shown=fmt.number(len(shown), lang), n=fmt.number(len(children), lang),
+                    level=level.lower()), s["small"]))
+    head = [t("col.name", lang), t("col.ucj_coverage_pct", lang), t("col.vulnerable_coverage_pct", lang),
+            t("col.uncovered_workers", lang), t("col.extreme_poverty_rate_pct", lang), t("col.village_official_coverage_pct", lang)]
+    rows = [[_p(h, s["cell_b"]) for h in head]]
+    for r in shown.itertuples(index=False):
+        rows.append([
+            _p(r.name, s["cell"]),
+            _p(fmt.percent(r.ucj_coverage_pct, lang), s["cell_r"]),
+            _p(fmt.percent(r.vulnerable_coverage_pct, lang), s["cell_r"]),
+            _p(fmt.number(r.uncovered_workers, lang), s["cell_r"]),
+            _p(fmt.percent(r.extreme_poverty_rate_pct, lang, 2), s["cell_r"]),
+            _p(fmt.percent(r.village_official_coverage_pct, lang), s["cell_r"]),
+        ])
+    w = (FRAME_W - 5.2 * cm) / 5
+    out.append(_table(rows, [5.2 * cm] + [w] * 5))
+    return out
+
+
+def _priority(children: pd.DataFrame, settings, lang, rule, s, max_rows: int) -> list:
+    ranked = priority.rank(children, settings, rule).head(max_rows)
+    out = [_p(t("export.brief.priority", lang, n=len(ranked)), s["h2"]), _p(rule_text(rule, lang), s["small"])]
+    head = ("#", f"{t('col.name', lang)} · {t('col.quadrant', lang)}", t("col.reason", lang))
+    rows = [[_p(h, s["cell_b"]) for h in head]]
+    for _, r in ranked.iterrows():
+        rows.append([
+            _p(str(int(r["rank"])), s["cell_r"]),
+            [_p(r["name"], s["cell_b"]), _p(t("priority.group." + r["quadrant"], lang), s["small"])],
+            _p(priority.reason(r, settings, lang, rule.coverage), s["cell"]),
+        ])
+    out.append(_table(rows, [0.8 * cm, 5.4 * cm, FRAME_W - 6.2 * cm]))
+    return out
+
+
+def _cost(dataset, region, period, settings, lang, with_jht, s) -> list:
+    row = mapview.region_row(dataset, region, period, settings)
+    out = [_p(t("cost.title", lang), s["h2"])]
+    head = [t("cost.group", lang), t("cost.workers", lang), t("cost.monthly", lang), t("cost.yearly", lang)]
+    rows = [[_p(h, s["cell_b"]) for h in head]]
+    missing = []
+    for group in cost.GROUPS:
+        gc = cost.gap_cost(row, group, settings, with_jht)
+        if pd.isna(gc.workers):
+            missing.append(t("cost.no_data", lang, group=t("cost.group." + group, lang).lower()))
+        rows.append([
+            _p(t("cost.group." + group, lang), s["cell"]),
+            _p(fmt.number(gc.workers, lang), s["cell_r"]),
+            _p(f"{fmt.rupiah(gc.monthly_rp, lang)} ({fmt.rupiah(gc.monthly_rp, lang, compact=False)})", s["cell_r"]),
+            _p(f"{fmt.rupiah(gc.yearly_rp, lang)} ({fmt.rupiah(gc.yearly_rp, lang, compact=False)})", s["cell_r"]),
+        ])
+    out.append(_table(rows, [5.0 * cm, 2.6 * cm, (FRAME_W - 7.6 * cm) / 2, (FRAME_W - 7.6 * cm) / 2]))
+    package = settings.item("bpu_min_package_rp")
+    jht = settings.item("jht_bpu_min_rp")
+    jht_part = t("cost.jht_part", lang, jht=fmt.rupiah(jht.value, lang, compact=False), source=f"{jht.source}, {jht.as_of}") if with_jht else ""
+    rate = t(
+        "cost.rate_line",
+        lang,
+        jkk=fmt.rupiah(settings["jkk_bpu_min_rp"], lang, compact=False),
+        jkm=fmt.rupiah(settings["jkm_bpu_rp"], lang, compact=False),
+        jht=jht_part,
+        total=fmt.rupiah(cost.per_worker_monthly_rp(settings, with_jht), lang, compact=False),
+        source=f"{package.source}, {package.as_of}",
+    )
+    for text in [rate, t("cost.note", lang), *missing]:
+        out.append(_p(text, s["small"]))
+    return out
+
+
+def _method(dataset, period, settings, lang, s) -> list:
+    baseline = settings.item("extreme_poverty_baseline_pct")
+    target = settings.item("ucj_target_pct")
+    lines = [
+        t("metric.ucj_coverage.explain", lang),
+        t("metric.vulnerable_coverage.explain", lang),
+        t("metric.extreme_poverty.explain", lang, baseline=fmt.percent(baseline.value, lang, 2), source=baseline.source,
+          as_of=baseline.as_of),
+        t("metric.village_officials.explain", lang),
+        f"{t('export.ind.gap_to_target_workers', lang)}: {t('export.def.gap_to_target_workers', lang)}",
+        t("export.brief.baseline_note", lang, note=baseline.note),
+        t("export.brief.target_note", lang, note=f"{fmt.percent(target.value, lang, 2)} ({target.source}, {target.as_of}). {target.note}"),
+        t("about.method.text", lang),
+        t("export.registry_source", lang),
+        t("map.boundary_source", lang),
+    ]
+    return [_p(t("export.brief.method", lang), s["h2"])] + [_p("• " + line, s["small"]) for line in lines]
+
+
+def brief_pdf(dataset: Dataset, registry: Registry, region: str, period: str, settings: Settings, lang: str = "id",
+              rule: priority.Rule | None = None, with_jht: bool = False) -> bytes:
+    """The A4 brief of ``region`` in ``period`` as PDF bytes (one or two pages).
+
+    ``rule`` is the priority ranking rule (the default rule if None);
+    ``with_jht`` adds the minimum JHT to the per-worker cost (rupiah per month).
+    Should the brief run over two pages (many long names, a long dataset
+    source), it is laid out again with fewer table rows and a smaller map;
+    the tables say how many rows they show.
+    """
+    register_fonts()
+    rule = rule or priority.Rule()
+    s = _styles()
+    meta = dataset.meta
+    name = _region_title(registry, region, lang)
+    today = date.today().isoformat()
+    head: list = [_p(t("export.brief.title", lang, region=name), s["title"])]
+    kind = t("kind." + registry.kind(region), lang) if region in registry else t("level.nation", lang)
+    path = registry.path_label(region) if region != NATION_CODE else "Indonesia"
+    head.append(_p(t("export.brief.meta", lang, kind=kind, path=path, code=region, period=period), s["body"]))
+    head.append(_p(t("export.brief.dataset", lang, name=meta.name, source=meta.source, as_of=meta.as_of), s["small"]))
+    if meta.simulated:
+        banner = Table([[_p(f"{t('simulated.label', lang).upper()} — {t('simulated.short', lang)}", s["sim"])]], colWidths=[FRAME_W])
+        banner.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), _SIM_BG), ("BOX", (0, 0), (-1, -1), 1.2, _SIM_BORDER),
+                                    ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        head += [Spacer(1, 4), banner]
+    head += [_p(t("export.brief.headline", lang), s["h2"]), _headline(dataset, registry, region, period, settings, lang, s)]
+    village = level_of(region) == Level.VILLAGE
+    children = None if village else mapview.children_table(dataset, registry, region, period, settings)
+    tail = _cost(dataset, region, period, settings, lang, with_jht, s) + _method(dataset, period, settings, lang, s)
+
+    footer_left = f"{t('app.title', lang)} · {name} · {period}"
+    footer_sim = t("simulated.label", lang) if meta.simulated else ""
+
+    def on_page(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 7)
+        canvas.drawString(MARGIN, 0.8 * cm, footer_left)
+        canvas.drawRightString(A4[0] - MARGIN, 0.8 * cm, f"{t('export.generated', lang, date=today)} · {t('export.brief.page', lang, n=doc.page)}")
+        if footer_sim:
+            canvas.setFont(FONT_BOLD, 8)
+            canvas.drawCentredString(A4[0] / 2, A4[1] - 0.8 * cm, footer_sim.upper())
+        canvas.restoreState()
+
+    data = b""
+    for child_rows, priority_rows, map_height_in in LAYOUTS:
+        story = [*head, *_map(dataset, registry, region, period, settings, lang, s, map_height_in)]
+        if village:
+            story += [Spacer(1, 6), _p(t("profile.no_children", lang), s["body"])]
+        else:
+            story += _children(children, registry, region, lang, s, child_rows)
+            story += _priority(children, settings, lang, rule, s, priority_rows)
+        story += tail
+        out = io.BytesIO()
+        doc = SimpleDocTemplate(
+            out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=1.2 * cm, bottomMargin=1.3 * cm,
+            title=f"{t('export.brief.title', lang, region=name)} — {period}", author=t("app.title", lang),
+            subject=footer_sim or meta.name, lang=lang,
+        )
+        doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+        data = out.getvalue()
+        if doc.page <= MAX_PAGES:
+            break
+    return data

@@ -1,0 +1,344 @@
+"""The region as an Excel workbook (XLSX): its figures, its priority ranking, definitions and sources.
+
+:func:`workbook_xlsx` writes three sheets:
+
+1. the region itself and its children with every count and indicator (the
+   values of :func:`ucj_dash.mapview.region_row` and
+   :func:`ucj_dash.mapview.children_table`, which the screen shows), units in
+   the headers;
+2. the children ranked by :func:`ucj_dash.priority.rank` with the reason of each rank;
+3. "Definisi & sumber": every indicator's formula, every setting with its value,
+   unit, source, date and note, the dataset's provenance and the boundary source.
+
+Missing figures are empty cells, never 0. Text from data (names, dataset
+source) is passed through :func:`safe_cell`, so a spreadsheet never evaluates
+it as a formula. Every sheet carries the simulated-data label when the dataset
+is simulated.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ucj_dash import mapview, priority
+from ucj_dash.dataset import COLUMNS, Dataset
+from ucj_dash.exportnames import export_filename  # noqa: F401  (re-exported: the export helpers live together)
+from ucj_dash.i18n import t
+from ucj_dash.indicators import COVERAGES
+from ucj_dash.regions import NATION_CODE, Level, Registry, level_of
+from ucj_dash.settings import Settings
+
+#: text starting with one of these is read as a formula (or DDE) by Excel, LibreOffice and Google Sheets
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+#: indicator columns in the order of the sheet, with their number format
+INDICATOR_FORMATS = {
+    "ucj_coverage_pct": "0.00",
+    "registered_coverage_pct": "0.00",
+    "vulnerable_coverage_pct": "0.00",
+    "extreme_poor_worker_coverage_pct": "0.00",
+    "target_pct": "0.00",
+    "target_met": "General",
+    "gap_to_target_workers": "#,##0",
+    "uncovered_workers": "#,##0",
+    "unregistered_workers": "#,##0",
+    "uncovered_vulnerable_workers": "#,##0",
+    "uncovered_extreme_poor_workers": "#,##0",
+    "extreme_poverty_rate_pct": "0.000",
+    "extreme_poverty_vs_baseline_pp": "0.000",
+    "extreme_poverty_ratio_to_baseline": "0.00",
+    "village_official_coverage_pct": "0.00",
+    "coverage_over_100": "General",
+}
+PERSONS_FORMAT = "#,##0"
+HEADER_ROW = 4  # rows 1-3: title, source and simulated label, empty-cell note
+
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=13)
+_HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
+_SIM_FILL = PatternFill("solid", fgColor="FFF3CD")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def safe_cell(value):
+    """A value ready for a cell: empty (None) for NaN/None, Python numbers for NumPy ones, text neutralised.
+
+    Text that a spreadsheet would evaluate, i.e. starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return, is prefixed with an apostrophe
+    (the OWASP rule for CSV injection), so it is stored and shown as text.
+    Units: whatever ``value`` is in; nothing is converted.
+    """
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    if value is pd.NA or value is pd.NaT:
+        return None
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _put(ws, row: int, col: int, value, number_format: str | None = None, font=None, fill=None, wrap: bool = False):
+    cell = ws.cell(row=row, column=col, value=safe_cell(value))
+    if number_format and cell.value is not None and not isinstance(cell.value, (str, bool)):
+        cell.number_format = number_format
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if wrap:
+        cell.alignment = _WRAP
+    return cell
+
+
+def _source_line(dataset: Dataset, period: str, lang: str) -> str:
+    meta = dataset.meta
+    return f"{t('map.source', lang, name=meta.name, source=meta.source, as_of=meta.as_of)} {t('export.period', lang, period=period)}"
+
+
+def _preamble(ws, title: str, dataset: Dataset, period: str, lang: str, ncols: int) -> None:
+    """Rows 1-3: title; source, period and the simulated label; the empty-cell note."""
+    _put(ws, 1, 1, title, font=_TITLE)
+    line = _source_line(dataset, period, lang)
+    if dataset.meta.simulated:
+        line = f"{t('simulated.label', lang).upper()} — {t('simulated.short', lang)} {line}"
+        for c in range(1, max(ncols, 1) + 1):
+            ws.cell(row=2, column=c).fill = _SIM_FILL
+        _put(ws, 2, 1, line, font=_BOLD)
+    else:
+        _put(ws, 2, 1, line)
+    _put(ws, 3, 1, t("export.wb.empty_note", lang))
+
+
+def _header(ws, row: int, headers: list[str], widths: list[float]) -> None:
+    for i, (text, width) in enumerate(zip(headers, widths), start=1):
+        _put(ws, row, i, text, font=_BOLD, fill=_HEADER_FILL, wrap=True)
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.row_dimensions[row].height = 45
+
+
+def count_header(column, lang: str) -> str:
+    """Header of a count column with its unit: "Penduduk bekerja (penyebut UCJ) (orang)"."""
+    label = column.label_id if lang == "id" else column.label_en
+    return f"{label} ({t('export.unit.persons', lang)})"
+
+
+def region_columns(lang: str) -> list[tuple[str, str, str | None]]:
+    """(column, header, number format) of the regions sheet after row type, code, name and kind."""
+    cols = [(c, t("export.ind." + c, lang), f) for c, f in INDICATOR_FORMATS.items()]
+    cols += [(c.name, count_header(c, lang), PERSONS_FORMAT) for c in COLUMNS]
+    cols.append(("reporting", t("export.wb.reporting", lang), "#,##0"))
+    return cols
+
+
+def _level_label(registry: Registry, region: str, lang: str) -> str:
+    child = Level(level_of(region) + 1) if level_of(region) < Level.VILLAGE else Level.VILLAGE
+    return t("level." + child.key, lang)
+
+
+def _region_name(registry: Registry, code: str) -> str:
+    return "Indonesia" if code == NATION_CODE else registry.name(code)
+
+
+def _regions_sheet(ws, dataset, registry, region, period, settings, lang) -> pd.DataFrame:
+    """Sheet 1; returns the children table it wrote (empty for a village)."""
+    name = _region_name(registry, region)
+    if level_of(region) == Level.VILLAGE:
+        children = mapview.children_table(dataset, registry, region, period, settings).iloc[0:0]
+        title = t("export.wb.title_village", lang, region=name, period=period)
+    else:
+        children = mapview.children_table(dataset, registry, region, period, settings)
+        title = t("export.wb.title", lang, region=name, period=period, level=_level_label(registry, region, lang).lower())
+    cols = region_columns(lang)
+    headers = [t("export.wb.row", lang), t("col.code", lang), t("col.name", lang), t("col.kind", lang)] + [h for _, h, _ in cols]
+    widths = [12, 16, 30, 14] + [14] * len(cols)
+    _preamble(ws, title, dataset, period, lang, len(headers))
+    _header(ws, HEADER_ROW, headers, widths)
+    own = mapview.region_row(dataset, region, period, settings)
+    kind = registry.kind(region) if region in registry else "negara"
+    rows = [(t("export.wb.row.self", lang), region, name, kind, own)]
+    rows += [(t("export.wb.row.child", lang), r.code, r.name, r.kind, r) for r in children.itertuples(index=False)]
+    for i, (row_type, code, rname, rkind, values) in enumerate(rows):
+        r = HEADER_ROW + 1 + i
+        font = _BOLD if i == 0 else None
+        _put(ws, r, 1, row_type, font=font)
+        _put(ws, r, 2, code, font=font)
+        _put(ws, r, 3, rname, font=font)
+        _put(ws, r, 4, t("kind." + rkind, lang), font=font)
+        for j, (col, _, number_format) in enumerate(cols, start=5):
+            value = values[col] if isinstance(values, pd.Series) else getattr(values, col)
+            _put(ws, r, j, value, number_format, font=font)
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{HEADER_ROW + len(rows)}"
+    return children
+
+
+def rule_text(rule: priority.Rule, lang: str) -> str:
+    """The ranking rule in words (weights multiply persons)."""
+    from ucj_dash import fmt
+
+    return t(
+        "export.rule",
+        lang,
+        first=t("export.yes" if rule.act_first_group_first else "export.no", lang),
+        w_ep=fmt.number(rule.weight_extreme_poor, lang, 1),
+        w_vul=fmt.number(rule.weight_vulnerable, lang, 1),
+        w_gap=fmt.number(rule.weight_gap, lang, 1),
+        coverage=t("coverage." + rule.coverage, lang),
+    )
+
+
+def _priority_sheet(ws, dataset, registry, region, period, settings, lang, rule, children: pd.DataFrame) -> None:
+    name = _region_name(registry, region)
+    level = _level_label(registry, region, lang)
+    cov = COVERAGES[rule.coverage]
+    cols = [
+        ("rank", t("col.rank", lang), "0"),
+        ("code", t("col.code", lang), None),
+        ("name", t("col.name", lang), None),
+        ("quadrant", t("col.quadrant", lang), None),
+        ("score", t("export.wb.score", lang), "#,##0"),
+        ("reason", t("col.reason", lang), None),
+        ("extreme_poverty_rate_pct", t("export.ind.extreme_poverty_rate_pct", lang), "0.000"),
+        (cov.column, t("export.ind." + cov.column, lang), "0.00"),
+        ("target_pct", t("export.ind.target_pct", lang), "0.00"),
+        ("uncovered_extreme_poor_workers", t("export.ind.uncovered_extreme_poor_workers", lang), "#,##0"),
+        ("uncovered_vulnerable_workers", t("export.ind.uncovered_vulnerable_workers", lang), "#,##0"),
+        ("gap_to_target_workers", t("export.ind.gap_to_target_workers", lang), "#,##0"),
+    ]
+    title = t("export.wb.priority_title", lang, level=level.lower(), region=name, period=period)
+    _preamble(ws, title, dataset, period, lang, len(cols))
+    _put(ws, HEADER_ROW - 1, 1, f"{t('export.wb.empty_note', lang)} {rule_text(rule, lang)}")
+    _header(ws, HEADER_ROW, [h for _, h, _ in cols], [9, 16, 30, 30, 14, 70, 12, 12, 10, 14, 14, 14])
+    if children.empty:
+        _put(ws, HEADER_ROW + 1, 1, t("export.wb.priority_none", lang, region=name))
+        return
+    ranked = priority.rank(children, settings, rule)
+    for i, (_, row) in enumerate(ranked.iterrows()):
+        r = HEADER_ROW + 1 + i
+        for j, (col, _, number_format) in enumerate(cols, start=1):
+            if col == "quadrant":
+                value = t("priority.group." + row["quadrant"], lang)
+            elif col == "reason":
+                value = priority.reason(row, settings, lang, rule.coverage)
+            else:
+                value = row[col]
+            _put(ws, r, j, value, number_format, wrap=col == "reason")
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
+
+
+def _definitions_sheet(ws, dataset, period, settings, lang) -> None:
+    meta = dataset.meta
+    _preamble(ws, t("export.sheet.definitions", lang), dataset, period, lang, 6)
+    for i, w in enumerate([34, 30, 18, 50, 14, 60], start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    r = HEADER_ROW
+
+    def section(title: str, headers: list[str]) -> None:
+        nonlocal r
+        r += 1
+        _put(ws, r, 1, title, font=_TITLE)
+        r += 1
+        for c, h in enumerate(headers, start=1):
+            _put(ws, r, c, h, font=_BOLD, fill=_HEADER_FILL)
+
+    section(t("export.def.indicators", lang), [t("export.def.col.name", lang), t("export.def.col.key", lang),
+                                                t("export.def.col.definition", lang)])
+    for col in INDICATOR_FORMATS:
+        r += 1
+        _put(ws, r, 1, t("export.ind." + col, lang), wrap=True)
+        _put(ws, r, 2, col)
+        _put(ws, r, 3, t("export.def." + col, lang))
+        ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=6)
+    for c in COLUMNS:
+        r += 1
+        _put(ws, r, 1, count_header(c, lang), wrap=True)
+        _put(ws, r, 2, c.name)
+        _put(ws, r, 3, t("export.def.counts", lang))
+        ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=6)
+    r += 1
+    section(
+        t("export.def.settings", lang),
+        [t("export.def.col.key", lang), t("export.def.col.value", lang), t("export.def.col.unit", lang),
+         t("export.def.col.source", lang), t("export.def.col.as_of", lang), t("export.def.col.note", lang)],
+    )
+    for item in settings.items():
+        r += 1
+        _put(ws, r, 1, item.key)
+        _put(ws, r, 2, item.value, "#,##0.00")
+        _put(ws, r, 3, item.unit)
+        _put(ws, r, 4, item.source, wrap=True)
+        _put(ws, r, 5, item.as_of)
+        _put(ws, r, 6, item.note, wrap=True)
+    if settings.region_targets:
+        for code, value in sorted(settings.region_targets.items()):
+            r += 1
+            _put(ws, r, 1, f"ucj_target_pct[{code}]")
+            _put(ws, r, 2, value, "0.00")
+            _put(ws, r, 3, "%")
+    r += 1
+    section(t("export.def.dataset", lang), [t("export.def.col.name", lang), t("export.def.col.value", lang)])
+    created = meta.created_at
+    for key, value in (
+        ("export.ds.id", meta.id),
+        ("export.ds.name", meta.name),
+        ("export.ds.source", meta.source),
+        ("export.ds.as_of", meta.as_of),
+        ("export.ds.simulated", t("export.yes" if meta.simulated else "export.no", lang)
+         + (f" — {t('simulated.label', lang)}" if meta.simulated else "")),
+        ("export.ds.description", meta.description),
+        ("export.ds.created_at", created),
+        ("export.ds.period", period),
+    ):
+        r += 1
+        _put(ws, r, 1, t(key, lang), font=_BOLD)
+        cell = _put(ws, r, 2, value)
+        if key == "export.ds.simulated" and meta.simulated:
+            cell.fill = _SIM_FILL
+            cell.font = _BOLD
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
+    r += 1
+    section(t("export.def.boundaries", lang), [t("export.def.col.note", lang)])
+    for text in (
+        t("export.registry_source", lang),
+        t("map.boundary_source", lang),
+        t("about.method.text", lang),
+        t("export.generated", lang, date=datetime.now().strftime("%Y-%m-%d %H:%M")),
+    ):
+        r += 1
+        _put(ws, r, 1, text)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
+
+
+def workbook_xlsx(dataset: Dataset, registry: Registry, region: str, period: str, settings: Settings, lang: str,
+                  rule: priority.Rule | None = None) -> bytes:
+    """The XLSX of ``region`` in ``period``: regions sheet, priority sheet, definitions and sources sheet."""
+    rule = rule or priority.Rule()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = t("export.sheet.regions", lang)
+    children = _regions_sheet(ws, dataset, registry, region, period, settings, lang)
+    _priority_sheet(wb.create_sheet(t("export.sheet.priority", lang)), dataset, registry, region, period, settings, lang,
+                    rule, children)
+    _definitions_sheet(wb.create_sheet(t("export.sheet.definitions", lang)), dataset, period, settings, lang)
+    wb.properties.title = f"UCJ — {_region_name(registry, region)} — {period}"
+    wb.properties.creator = t("app.title", lang)
+    wb.properties.created = datetime.now()
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+__all__ = ["workbook_xlsx", "safe_cell", "export_filename", "region_columns", "HEADER_ROW", "FORMULA_START"]
