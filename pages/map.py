@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pages import shared
-from ucj_dash import drill, fmt, mapview
+from pages import exports, shared
+from ucj_dash import drill, fmt, mapview, workbook
+from ucj_dash.exportnames import export_filename
 from ucj_dash.indicators import METRICS
 from ucj_dash.i18n import t
 from ucj_dash.regions import Level
@@ -175,6 +176,7 @@ with right:
         help=t("kpi.extreme_poverty.help", lang, baseline=fmt.percent(base.value, lang, 2), source=base.source, as_of=base.as_of, note=base.note),
     )
     k4.metric(t("kpi.vulnerable", lang), fmt.percent(row["vulnerable_coverage_pct"], lang))
+    exports.export_buttons(ds, reg, replace(view, period=period), settings, lang, shared.priority_rule(), key_prefix="map_export")
     with st.container(horizontal=True, key="page_links"):
         shared.view_link("pages/profile.py", view, t("map.open_profile", lang, region=focus_name), icon="📋")
         shared.view_link("pages/priority.py", replace(view, region=parent), t("map.open_priority", lang), icon="🎯")
@@ -206,8 +208,8 @@ with right:
     )
     st.download_button(
         t("map.download_csv", lang),
-        lambda: shared.table_csv(shown, ds, period, lang),
-        file_name=shared.export_name(parent, period, "csv", ds.meta.simulated),
+        lambda: workbook.csv_bytes(shown.drop(columns=["_code", "_on_map"]), ds, period, lang),
+        file_name=export_filename(parent, region_label, period, "csv", ds.meta.simulated),
         mime="text/csv",
     )
     st.caption(t("map.source", lang, name=ds.meta.name, source=ds.meta.source, as_of=ds.meta.as_of) + " " + t("map.boundary_source", lang))

@@ -10,7 +10,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from pages import shared
-from ucj_dash import fmt, mapview, priority
+from ucj_dash import fmt, mapview, priority, workbook
+from ucj_dash.exportnames import export_filename
 from ucj_dash.errors import UserError
 from ucj_dash.indicators import COVERAGES, available_coverages
 from ucj_dash.i18n import t
@@ -197,14 +198,20 @@ st.dataframe(shown, hide_index=True, width="stretch", height=min(35 * len(shown)
              on_select=on_row, selection_mode="single-row",
              column_config={c: st.column_config.NumberColumn(format="localized") for c in shown.columns[5:]}
              | {t("col.reason", lang): st.column_config.TextColumn(width="large")})
-source = f"{ds.meta.name} — {ds.meta.source} ({ds.meta.as_of})"
+list_name = f"{t('page.priority', lang)} {level_name} {parent_name}"
 with st.container(horizontal=True):
     st.download_button(
         t("priority.download_csv", lang),
-        lambda: shown.assign(**{t("tooltip.period", lang): period, t("tooltip.source", lang): source,
-                                t("col.data_status", lang): t("simulated.label", lang) if ds.meta.simulated else ""})
-        .to_csv(index=False).encode("utf-8-sig"),
-        file_name=shared.export_name(parent, period, "csv", ds.meta.simulated).replace("ucj_", "ucj_prioritas_"),
+        lambda: workbook.csv_bytes(shown, ds, period, lang),
+        file_name=export_filename(parent, list_name, period, "csv", ds.meta.simulated),
         mime="text/csv",
+        on_click="ignore",
+    )
+    st.download_button(
+        t("priority.download_xlsx", lang),
+        lambda: workbook.priority_xlsx(ds, reg, parent, level, period, settings, lang, rule),
+        file_name=export_filename(parent, list_name, period, "xlsx", ds.meta.simulated),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
     )
 st.caption(t("map.source", lang, name=ds.meta.name, source=ds.meta.source, as_of=ds.meta.as_of))

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages import shared
+from pages import exports, shared
 from ucj_dash import cost, fmt, mapview, profile
 from ucj_dash.errors import UserError
 from ucj_dash.indicators import COVERAGES, DEFAULT_COVERAGE, available_coverages
@@ -123,6 +123,7 @@ with k5:
                  n=fmt.number(officials.villages_all_enrolled, lang), reporting=fmt.number(officials.villages_reporting, lang)))
     st.caption(source_line)
 
+exports.export_buttons(ds, reg, replace(view, period=period), settings, lang, shared.priority_rule(), key_prefix="profile_export")
 with st.container(horizontal=True, key="profile_links"):
     shared.view_link("pages/map.py", view, t("map.open_map", lang), icon="🗺️")
     if code != NATION_CODE and reg.level(code) < Level.VILLAGE:

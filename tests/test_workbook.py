@@ -170,3 +170,27 @@ def test_export_filename():
     assert name == "ucj_kota-bau-bau-e_7472_2024-12_simulasi_2025-06-30.png"
     assert slug('=HYPERLINK("x")') == "hyperlink-x"
     assert export_filename("35.07", "///", "2024/12", "pdf", False, day) == "ucj_3507_202412_2025-06-30.pdf"
+
+
+def test_priority_xlsx_matches_the_priority_list(demo_dataset, registry, settings):
+    from ucj_dash.regions import Level
+
+    data = workbook.priority_xlsx(demo_dataset, registry, "53", Level.DISTRICT, demo_dataset.latest_period, settings, "id")
+    wb = _load(data)
+    headers, rows = _sheet_rows(wb.worksheets[0])
+    table = mapview.children_table(demo_dataset, registry, "53", demo_dataset.latest_period, settings, Level.DISTRICT)
+    ranked = priority.rank(table, settings)
+    codes = [r[headers.index("Kode")] for r in rows]
+    assert codes == ranked["code"].tolist() and len(codes) == 315
+    assert rows[0][headers.index("Alasan peringkat")] == priority.reason(ranked.iloc[0], settings)
+    assert "kecamatan di Nusa Tenggara Timur" in wb.worksheets[0].cell(row=1, column=1).value
+
+
+def test_csv_neutralises_formula_text_and_keeps_no_data_empty(demo_dataset):
+    table = pd.DataFrame({"Wilayah": [EVIL, "Kupang", "-1+2"], "Cakupan (%)": [10.5, float("nan"), 3.0]})
+    text = workbook.csv_bytes(table, demo_dataset, "2024-12", "id").decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[1].startswith("\"'=HYPERLINK")
+    assert lines[2].startswith("Kupang,,")  # no data stays empty, not 0
+    assert lines[3].startswith("'-1+2,3.0")
+    assert all("Data simulasi / simulated data" in line for line in lines[1:])

@@ -143,9 +143,9 @@ def region_columns(lang: str) -> list[tuple[str, str, str | None]]:
     return cols
 
 
-def _level_label(registry: Registry, region: str, lang: str) -> str:
+def _level_label(registry: Registry, region: str, lang: str, level: Level | None = None) -> str:
     child = Level(level_of(region) + 1) if level_of(region) < Level.VILLAGE else Level.VILLAGE
-    return t("level." + child.key, lang)
+    return t("level." + (level or child).key, lang)
 
 
 def _region_name(registry: Registry, code: str) -> str:
@@ -200,9 +200,10 @@ def rule_text(rule: priority.Rule, lang: str) -> str:
     )
 
 
-def _priority_sheet(ws, dataset, registry, region, period, settings, lang, rule, children: pd.DataFrame) -> None:
+def _priority_sheet(ws, dataset, registry, region, period, settings, lang, rule, children: pd.DataFrame,
+                    level: Level | None = None) -> None:
     name = _region_name(registry, region)
-    level = _level_label(registry, region, lang)
+    level = _level_label(registry, region, lang, level)
     cov = COVERAGES[rule.coverage]
     cols = [
         ("rank", t("col.rank", lang), "0"),
@@ -341,4 +342,34 @@ def workbook_xlsx(dataset: Dataset, registry: Registry, region: str, period: str
     return out.getvalue()
 
 
-__all__ = ["workbook_xlsx", "safe_cell", "export_filename", "region_columns", "HEADER_ROW", "FORMULA_START"]
+def csv_bytes(table: pd.DataFrame, dataset: Dataset, period: str, lang: str) -> bytes:
+    """CSV (UTF-8 with BOM, for Excel) of a table as shown, with period, source and data status in every row.
+
+    Text that a spreadsheet would evaluate is neutralised as in :func:`safe_cell`; NaN stays empty.
+    """
+    out = table.copy()
+    out[t("tooltip.period", lang)] = period
+    out[t("tooltip.source", lang)] = f"{dataset.meta.name} — {dataset.meta.source} ({dataset.meta.as_of})"
+    out[t("col.data_status", lang)] = t("simulated.label", lang) if dataset.meta.simulated else ""
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = [safe_cell(v) if isinstance(v, str) else v for v in out[col]]
+    return out.to_csv(index=False).encode("utf-8-sig")
+
+
+def priority_xlsx(dataset: Dataset, registry: Registry, parent: str, level: Level, period: str, settings: Settings,
+                  lang: str, rule: priority.Rule | None = None) -> bytes:
+    """The priority list of every region at ``level`` inside ``parent`` (as on the priority page), with definitions."""
+    rule = rule or priority.Rule()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = t("export.sheet.priority", lang)
+    table = mapview.children_table(dataset, registry, parent, period, settings, level)
+    _priority_sheet(ws, dataset, registry, parent, period, settings, lang, rule, table, level)
+    _definitions_sheet(wb.create_sheet(t("export.sheet.definitions", lang)), dataset, period, settings, lang)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+__all__ = ["workbook_xlsx", "priority_xlsx", "csv_bytes", "safe_cell", "export_filename", "region_columns", "HEADER_ROW", "FORMULA_START"]
