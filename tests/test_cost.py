@@ -2,7 +2,6 @@
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from ucj_dash import cost, fmt
 from ucj_dash.settings import DEFAULTS, Settings

@@ -21,8 +21,8 @@ from ucj_dash import fmt, indicators
 from ucj_dash.boundaries import feature_collection
 from ucj_dash.dataset import COUNT_COLUMNS, Dataset
 from ucj_dash.i18n import t
-from ucj_dash.indicators import METRICS, Metric
-from ucj_dash.regions import Level, Registry, level_of
+from ucj_dash.indicators import Metric
+from ucj_dash.regions import Level, Registry
 from ucj_dash.settings import Settings
 
 # ColorBrewer schemes (colour-blind safe), light to dark.

@@ -74,6 +74,15 @@ def prev_key(slides: list[Slide], key: str) -> str | None:
     return slides[i - 1].key if i else None
 
 
+def step(slides: list[Slide], index: int, action: str) -> str:
+    """Key of the slide ``action`` ("first", "prev", "next", "last") leads to from position ``index``.
+
+    Stepping past either end stays on the end slide.
+    """
+    target = {"first": 0, "prev": index - 1, "next": index + 1, "last": len(slides) - 1}[action]
+    return slides[max(0, min(target, len(slides) - 1))].key
+
+
 def wants_children(params: dict) -> bool:
     return str(params.get(CHILDREN_PARAM, "")).strip().lower() in ("1", "true", "yes", "ya")
 
