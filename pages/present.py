@@ -1,0 +1,377 @@
+"""Presentation mode: one region as slides for meetings and FGDs.
+
+Every slide has a stable URL (``/presentasi?region=53&slide=figures``, plus
+``children=1`` for one slide per child region). Next/previous work with the
+buttons, the keyboard and presentation clickers (PageDown/PageUp); Streamlit's
+chrome is hidden and the type is large and high-contrast for a projector.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from pages import shared
+from ucj_dash import drill, fmt, mapview, priority, slides
+from ucj_dash.i18n import t
+from ucj_dash.indicators import METRICS
+from ucj_dash.regions import NATION_CODE, Level
+
+view, notices = shared.current_view()
+lang = view.lang
+reg = shared.registry()
+ds = shared.dataset(shared.active_dataset_id())
+settings = shared.settings()
+period = view.period or ds.latest_period
+metric = METRICS[view.metric]
+params = st.query_params.to_dict()
+deck, index, include_children, slide_notices = slides.resolve(reg, view.region, params)
+slide = deck[index]
+POS_KEY = "present_pos"  # (region, slide key, children) last shown: where the buttons step from
+st.session_state[POS_KEY] = (view.region, slide.key, include_children)
+notices = [*notices, *slide_notices]
+# the URL always names the slide shown (a broken or partial link is repaired, so reloading shows the same slide)
+if notices or params.get(slides.SLIDE_PARAM) != slide.key or include_children != slides.wants_children(params):
+    shared.set_view(view, slide=slide.key, children="1" if include_children else None)
+
+E = html.escape
+SIM = t("simulated.label", lang)
+
+st.markdown(
+    """<style id="ucj-present-css">
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stSidebarNav"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"], #MainMenu, footer,
+[data-testid="stHeaderActionElements"], .st-key-present_keys {display: none !important;}
+.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {background: #ffffff !important; color: #000000 !important;}
+[data-testid="stMainBlockContainer"], .block-container {padding: .6rem 2.5rem 1rem 2.5rem !important; max-width: 100% !important;}
+[data-testid="stElementContainer"]:has(style#ucj-present-css) {display: none;}
+.ucj-slide, .ucj-slide * {color: #000000; font-family: "Source Sans Pro", "Segoe UI", Arial, sans-serif;}
+.ucj-slide h1 {font-size: 3.4rem; line-height: 1.1; font-weight: 800; margin: 0 0 .5rem 0; padding: 0;}
+.ucj-slide h2 {font-size: 2.5rem; line-height: 1.15; font-weight: 800; margin: 0 0 .7rem 0; padding: 0;}
+.ucj-slide p {font-size: 1.5rem; margin: .2rem 0;}
+.ucj-topbar {display: flex; justify-content: space-between; align-items: center; gap: 1rem; font-size: 1.2rem;
+  border-bottom: 3px solid #000; padding-bottom: .35rem; margin-bottom: .9rem;}
+.ucj-counter {font-weight: 800; font-size: 1.6rem; white-space: nowrap;}
+.ucj-sim-badge {background: #ffd400; color: #000 !important; border: 2px solid #000; font-weight: 800; padding: .1rem .6rem;
+  border-radius: .3rem; white-space: nowrap;}
+.ucj-title-slide {padding: 2.5rem 0 1rem 0;}
+.ucj-title-slide h1 {font-size: 4.2rem;}
+.ucj-kicker {font-size: 1.6rem; font-weight: 700; text-transform: uppercase; letter-spacing: .05em;}
+.ucj-sub {font-size: 2rem; font-weight: 600; margin-bottom: 1.4rem;}
+.ucj-meta {font-size: 1.6rem; margin: .25rem 0;}
+.ucj-sim-big {display: inline-block; background: #ffd400; border: 4px solid #000; font-size: 2.3rem; font-weight: 800;
+  padding: .5rem 1.2rem; margin-top: 1.8rem;}
+.ucj-figs {display: grid; grid-template-columns: 1fr 1fr; gap: 1.2rem;}
+.ucj-fig {border: 3px solid #000; border-radius: .5rem; padding: .9rem 1.4rem;}
+.ucj-fig-label {font-size: 1.6rem; font-weight: 700;}
+.ucj-fig-value {font-size: 3.2rem; font-weight: 800; line-height: 1.15;}
+.ucj-fig-detail {font-size: 1.2rem;}
+.ucj-slide table.ucj-table {border-collapse: collapse; width: 100%; border: none; background: #fff;}
+.ucj-slide .ucj-table tr {background: #fff !important;}
+.ucj-slide .ucj-table th, .ucj-slide .ucj-table td {border: none; border-bottom: 2px solid #000; padding: .3rem .7rem;
+  text-align: left; vertical-align: top; font-size: 1.35rem; background: #fff;}
+.ucj-table th {font-size: 1.2rem; text-transform: uppercase;}
+.ucj-table td.ucj-num {text-align: right; font-size: 2rem; font-weight: 800; white-space: nowrap;}
+.ucj-slide td.ucj-rank {font-size: 1.6rem; font-weight: 800; width: 2.5rem;}
+.ucj-slide td.ucj-name {font-size: 1.45rem; font-weight: 800; width: 30%;}
+.ucj-slide td.ucj-reason {font-size: 1.1rem; line-height: 1.35;}
+.ucj-slide .ucj-note {font-size: 1.25rem; margin-top: .7rem;}
+.ucj-foot {font-size: 1.05rem; border-top: 2px solid #000; margin-top: 1rem; padding-top: .35rem;}
+.ucj-legend {font-size: 1.2rem !important; color: #000;}
+[class*="st-key-present_"] button {min-height: 2.8rem; border: 2px solid #000; color: #000; background: #fff;}
+[class*="st-key-present_"] button p, [class*="st-key-present_"] button span {font-size: 1.25rem; font-weight: 700;}
+[class*="st-key-present_"] button:disabled {border-color: #767676; color: #595959;}
+[class*="st-key-present_"] button:disabled p, [class*="st-key-present_"] button:disabled span {color: #595959;}
+.st-key-present_next button:not(:disabled) {background: #000;}
+.st-key-present_next button:not(:disabled) p, .st-key-present_next button:not(:disabled) span {color: #fff;}
+.st-key-present_children_w p {font-size: 1.15rem; color: #000;}
+.ucj-hint {font-size: 1rem; color: #1a1a1a; margin-top: .2rem;}
+.ucj-hint a, .ucj-hint code {color: #0b3d91; background: none; font-size: 1rem;}
+</style>""",
+    unsafe_allow_html=True,
+)
+
+# Keyboard and presentation clickers: one keydown listener on the app's document (and on the same-origin
+# iframes in it, e.g. the map, so keys work after a click on the map). It clicks the slide buttons below,
+# found by their keys; a new copy of this script replaces the old listeners, and they go when it unloads.
+with st.container(key="present_keys"):  # hidden: the iframe only runs the script
+    st.iframe(
+        """<script>
+(function () {
+  var win = window.parent, doc = win.document;
+  var ACTIONS = {ArrowRight: 'next', PageDown: 'next', ' ': 'next', Spacebar: 'next', ArrowLeft: 'prev',
+                 PageUp: 'prev', Home: 'first', End: 'last', Escape: 'exit'};
+  function typing(el) {
+    if (!el || !el.tagName) return false;
+    var tag = el.tagName.toLowerCase();
+    return tag === 'input' || tag === 'textarea' || tag === 'select' || el.isContentEditable;
+  }
+  function onKey(ev) {
+    var action = ACTIONS[ev.key];
+    if (!action || ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey || typing(ev.target)) return;
+    var button = doc.querySelector('.st-key-present_' + action + ' button');
+    if (!button) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    var active = ev.target && ev.target.ownerDocument && ev.target.ownerDocument.activeElement;
+    if (active && active.blur && active.tagName === 'BUTTON') active.blur();
+    if (!button.disabled) button.click();
+  }
+  if (win.__ucjPresentKeys) win.__ucjPresentKeys.detach();
+  var docs = [], watched = new WeakSet(), alive = true;
+  function attach(d) {
+    if (!alive || !d || !d.documentElement || docs.indexOf(d) >= 0) return;
+    d.addEventListener('keydown', onKey, true);
+    d.documentElement.setAttribute('data-ucj-present-keys', 'on');  // tests wait for this
+    docs.push(d);
+  }
+  function watch(frame) {  // a frame's document is replaced when it loads: follow it
+    if (watched.has(frame) || frame.contentWindow === window) return;
+    watched.add(frame);
+    frame.addEventListener('load', function () { try { attach(frame.contentDocument); } catch (e) {} });
+  }
+  function attachFrames() {
+    docs = docs.filter(function (d) { return d.defaultView; });  // forget documents that are gone
+    attach(doc);
+    var frames = doc.querySelectorAll('iframe');
+    for (var i = 0; i < frames.length; i++) {
+      try { watch(frames[i]); if (frames[i].contentWindow !== window) attach(frames[i].contentDocument); }
+      catch (e) { /* another origin */ }
+    }
+  }
+  var observer = new MutationObserver(attachFrames);
+  observer.observe(doc.body, {childList: true, subtree: true});
+  var me = {detach: function () {
+    alive = false;
+    observer.disconnect();
+    docs.forEach(function (d) {
+      try { d.removeEventListener('keydown', onKey, true); d.documentElement.removeAttribute('data-ucj-present-keys'); }
+      catch (e) {}
+    });
+    docs = [];
+    if (win.__ucjPresentKeys === me) win.__ucjPresentKeys = null;
+  }};
+  win.__ucjPresentKeys = me;
+  attachFrames();
+  window.addEventListener('pagehide', me.detach);
+  window.addEventListener('unload', me.detach);
+})();
+</script>""",
+        height=1,
+        tab_index=-1,
+    )
+
+
+# ---- navigation
+
+
+def show(current: drill.View, key: str, children: bool) -> None:
+    st.session_state[POS_KEY] = (current.region, key, children)
+    shared.set_view(current, slide=key, children="1" if children else None)
+
+
+def step(action: str) -> None:
+    """Move one slide (or to either end) from the slide last shown or chosen in this session.
+
+    Not from the URL: a second press of a clicker while the first is still being drawn comes with
+    the browser's old URL, and must still move one slide further.
+    """
+    current = shared.current_view()[0]
+    region, key, children = st.session_state.get(POS_KEY) or (None, None, False)
+    if region != current.region:
+        params = st.query_params.to_dict()
+        key, children = params.get(slides.SLIDE_PARAM), slides.wants_children(params)
+    deck_now, i, children, _ = slides.resolve(shared.registry(), current.region, {slides.SLIDE_PARAM: key,
+                                                                               slides.CHILDREN_PARAM: "1" if children else ""})
+    show(current, slides.step(deck_now, i, action), children)
+
+
+def on_children_toggle() -> None:
+    current = shared.current_view()[0]
+    on = bool(st.session_state.get("present_children_w"))
+    key = (st.session_state.get(POS_KEY) or (None, slides.BASE_SLIDES[0]))[1]
+    if not on and key.startswith(slides.CHILD_PREFIX):  # the child slides go: stay on the last slide that remains
+        key = slides.deck(shared.registry(), current.region, False)[-1].key
+    show(current, key, on)
+
+
+def region_title(code: str) -> str:
+    return slides.region_title(reg, code)
+
+
+def kind_label(code: str) -> str:
+    return t("kind." + reg.kind(code), lang)
+
+
+focus_name = region_title(view.region)
+dataset_label = ds.meta.name
+topbar_left = E(t("present.footer", lang, region=focus_name, period=period, dataset=dataset_label))
+sim_badge = f'<span class="ucj-sim-badge" data-testid="ucj-slide-sim">{E(SIM)}</span>' if ds.meta.simulated else ""
+st.markdown(
+    f'<div class="ucj-slide ucj-topbar"><div>{topbar_left}</div><div>{sim_badge}</div>'
+    f'<div class="ucj-counter" data-testid="ucj-slide-counter">{index + 1} / {len(deck)}</div></div>',
+    unsafe_allow_html=True,
+)
+for notice in notices:
+    st.info(notice.message(lang), icon="ℹ️")
+
+
+def html_block(body: str, cls: str = "") -> None:
+    st.markdown(f'<div class="ucj-slide {cls}" data-testid="ucj-slide" data-slide="{E(slide.key)}">{body}</div>',
+                unsafe_allow_html=True)
+
+
+def figures_html(code: str) -> str:
+    row = mapview.region_row(ds, code, period, settings)
+    if pd.isna(row["employed_workers"]) and pd.isna(row["population"]):
+        return f'<p class="ucj-note">{E(t("kpi.no_data", lang, region=region_title(code), period=period))}</p>'
+    cards = "".join(
+        f'<div class="ucj-fig" data-figure="{f.key}"><div class="ucj-fig-label">{E(f.label)}</div>'
+        f'<div class="ucj-fig-value">{E(f.value)}</div><div class="ucj-fig-detail">{E(f.detail)}</div></div>'
+        for f in slides.key_figures(row, code, settings, lang)
+    )
+    return f'<div class="ucj-figs">{cards}</div>'
+
+
+def source_foot() -> str:
+    text = t("map.source", lang, name=ds.meta.name, source=ds.meta.source, as_of=ds.meta.as_of)
+    sim = f" <b>{E(SIM)}</b>" if ds.meta.simulated else ""
+    return f'<div class="ucj-foot">{E(t("tooltip.period", lang))}: {E(period)} · {E(text)}{sim}</div>'
+
+
+# ---- the slide
+parent = view.map_parent
+child_level = view.child_level
+
+if slide.kind == "title":
+    code = view.region
+    where = kind_label(code) if code == NATION_CODE or reg.level(code) == Level.PROVINCE else \
+        f"{kind_label(code)} · {reg.path_label(reg.parent(code))}"
+    sim = (f'<div class="ucj-sim-big" data-testid="ucj-sim-big">{E(SIM)} — {E(t("simulated.short", lang))}</div>'
+           if ds.meta.simulated else "")
+    html_block(
+        f'<div class="ucj-kicker">{E(t("app.title", lang))}</div><h1>{E(focus_name)}</h1>'
+        f'<div class="ucj-sub">{E(where)}</div>'
+        f'<div class="ucj-meta">{E(t("present.title.period", lang, period=period))}</div>'
+        f'<div class="ucj-meta">{E(t("present.title.dataset", lang, name=ds.meta.name))}</div>'
+        f'<div class="ucj-meta">{E(t("present.title.source", lang, source=ds.meta.source, as_of=ds.meta.as_of))}</div>'
+        f"{sim}",
+        "ucj-title-slide",
+    )
+
+elif slide.kind == "map":
+    table = shared.children_table_cached(ds.meta.id, parent, period, settings.key())
+    classes = mapview.classify(table[metric.column], metric, view.classification, settings, lang)
+    geoms = shared.children_geoms(parent, child_level)
+    html_block(
+        "<h2>"
+        + E(t("present.heading.map", lang, metric=t("metric." + metric.key, lang), level=t("level." + child_level.key, lang),
+              region=region_title(parent)))
+        + "</h2>"
+    )
+    geojson = shared.layer_geojson_cached(
+        ds.meta.id, parent, period, metric.key, view.classification, lang, view.selected_village, settings.key()
+    )
+    fg = mapview.choropleth_group(
+        geojson, "choropleth", [t("tooltip." + f, lang) for f in ("name", "kind", "code", "value", "period", "source", "note")]
+    )
+    bounds = mapview.map_bounds(geoms) if len(geoms) else (95.0, -11.0, 141.0, 6.0)
+    st_folium(
+        mapview.base_map(shared.ASSET_URLS),
+        key="present_map",
+        feature_group_to_add=fg,
+        center=((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2),
+        zoom=mapview.zoom_for(bounds, width_px=1100, height_px=560),
+        returned_objects=[],
+        height=580,
+        use_container_width=True,
+    )
+    method_label = t(
+        "legend.method." + classes.method, lang,
+        **({"baseline": fmt.percent(settings.baseline_pct, lang, 2)} if classes.method == "baseline" else {}),
+    )
+    st.markdown(mapview.legend_html(classes, t("metric." + metric.key, lang), method_label, lang, ds.meta.simulated),
+                unsafe_allow_html=True)
+
+elif slide.kind == "figures":
+    html_block(
+        f'<h2>{E(t("present.heading.figures", lang, region=focus_name))}</h2>{figures_html(view.region)}{source_foot()}'
+    )
+
+elif slide.kind == "priority":
+    table = shared.children_table_cached(ds.meta.id, parent, period, settings.key())
+    items = slides.priority_items(table, settings, shared.priority_rule(), lang)
+    rows = "".join(
+        f'<tr data-code="{E(item.code)}"><td class="ucj-rank">{item.rank}</td><td class="ucj-name">{E(item.name)}</td>'
+        f'<td class="ucj-reason">{E(item.reason)}</td></tr>'
+        for item in items
+    )
+    body = (f'<table class="ucj-table">{rows}</table>'
+            f'<p class="ucj-note">{E(t("present.priority.top", lang, n=len(items), total=len(table)))}</p>'
+            if items else f'<p class="ucj-note">{E(t("present.priority.none", lang))}</p>')
+    html_block(
+        "<h2>"
+        + E(t("present.heading.priority", lang, level=t("level." + child_level.key, lang), region=region_title(parent)))
+        + f"</h2>{body}{source_foot()}"
+    )
+
+elif slide.kind == "cost":
+    row = mapview.region_row(ds, view.region, period, settings)
+    lines = slides.cost_lines(row, settings, lang)
+    head = "".join(
+        f"<th>{E(t('present.cost.col.' + c, lang))}</th>" for c in ("group", "workers", "monthly", "yearly")
+    )
+    body = "".join(
+        f'<tr data-group="{line.group}"><td class="ucj-name">{E(line.label)}</td><td class="ucj-num">{E(line.workers)}</td>'
+        f'<td class="ucj-num">{E(line.monthly)}</td><td class="ucj-num">{E(line.yearly)}</td></tr>'
+        for line in lines
+    )
+    html_block(
+        f'<h2>{E(t("present.heading.cost", lang, region=focus_name))}</h2>'
+        f'<table class="ucj-table"><tr>{head}</tr>{body}</table>'
+        f'<p class="ucj-note">{E(t("present.cost.explain", lang))}</p>'
+        f'<p class="ucj-note">{E(slides.cost_rate_note(settings, lang))}</p>{source_foot()}'
+    )
+
+else:  # one child region
+    code = slide.region
+    siblings = reg.children(view.region)
+    position = siblings.index(code) + 1 if code in siblings else 0
+    row = mapview.region_row(ds, code, period, settings)
+    extra = ""
+    if not (pd.isna(row["employed_workers"]) and pd.isna(row["population"])):
+        vul = next(line for line in slides.cost_lines(row, settings, lang) if line.group == "vulnerable")
+        extra = (f'<p class="ucj-note">{E(priority.reason(row, settings, lang, shared.priority_rule().coverage))}</p>'
+                 f'<p class="ucj-note">{E(t("present.child.cost", lang, n=vul.workers, monthly=vul.monthly, yearly=vul.yearly))}'
+                 f" {E(slides.cost_rate_note(settings, lang))}</p>")
+    html_block(
+        f"<h1>{E(region_title(code))}</h1>"
+        f'<div class="ucj-sub">{E(t("present.child.of", lang, kind=kind_label(code), parent=focus_name, n=position, total=len(siblings)))}</div>'
+        f"{figures_html(code)}{extra}{source_foot()}"
+    )
+
+# ---- controls: buttons (also what the keyboard presses), the child walk-through, the way out
+prev_key, next_key = slides.prev_key(deck, slide.key), slides.next_key(deck, slide.key)
+with st.container(horizontal=True, gap="small", key="present_controls", vertical_alignment="center"):
+    st.button(t("present.first", lang), key="present_first", icon=":material/first_page:", on_click=step,
+              args=("first",), disabled=index == 0)
+    st.button(t("present.prev", lang), key="present_prev", on_click=step, args=("prev",), disabled=prev_key is None)
+    st.button(t("present.next", lang), key="present_next", on_click=step, args=("next",), disabled=next_key is None)
+    st.button(t("present.last", lang), key="present_last", icon=":material/last_page:", on_click=step,
+              args=("last",), disabled=index == len(deck) - 1)
+    if view.level != Level.VILLAGE:
+        st.session_state["present_children_w"] = include_children
+        st.toggle(t("present.children", lang), key="present_children_w", on_change=on_children_toggle)
+    if st.button(t("present.exit", lang), key="present_exit"):
+        shared.open_page("pages/map.py", view)
+
+url = st.context.url or ""
+link = f"{url.rstrip('/')}?" + urlencode(slides.query(drill.to_query(view), slide.key, include_children))
+st.markdown(f'<div class="ucj-hint">{E(t("present.keys", lang))}<br>'
+            f'{E(t("present.link", lang, url=""))}<code data-testid="ucj-slide-link">{E(link)}</code></div>',
+            unsafe_allow_html=True)

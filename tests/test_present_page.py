@@ -1,0 +1,208 @@
+"""Presentation mode: the slide deck (pure) and the page in Streamlit's AppTest."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ucj_dash import fmt, mapview, slides
+from ucj_dash.settings import Settings
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+NTT = "53"
+BASE = ["title", "map", "figures", "priority", "cost"]
+SIMULATED = "Data simulasi / simulated data"
+
+
+# ---- the deck
+
+
+def test_deck_keys_are_stable_and_children_are_appended(registry):
+    plain = slides.deck(registry, NTT, include_children=False)
+    assert [s.key for s in plain] == BASE
+    full = slides.deck(registry, NTT, include_children=True)
+    children = registry.children(NTT)
+    assert [s.key for s in full] == BASE + [f"child-{c}" for c in children]
+    assert full[len(BASE)].kind == "child" and full[len(BASE)].region == children[0]
+    # a slide keeps its key, whatever comes before or after it
+    assert slides.index_of(plain, "cost") == slides.index_of(full, "cost") == 4
+
+
+def test_next_and_previous(registry):
+    deck = slides.deck(registry, NTT, include_children=True)
+    assert slides.next_key(deck, "title") == "map"
+    assert slides.prev_key(deck, "map") == "title"
+    assert slides.prev_key(deck, "title") is None
+    assert slides.next_key(deck, "cost") == "child-53.01"
+    assert slides.next_key(deck, deck[-1].key) is None
+    assert slides.next_key(deck, "nope") is None and slides.prev_key(deck, "nope") is None
+    assert slides.step(deck, 0, "next") == "map" and slides.step(deck, 0, "prev") == "title"
+    assert slides.step(deck, 3, "first") == "title" and slides.step(deck, 3, "last") == deck[-1].key
+    assert slides.step(deck, len(deck) - 1, "next") == deck[-1].key
+
+
+def test_a_village_has_no_priority_or_child_slides(registry):
+    village = registry.children(registry.children("53.02")[0])[0]
+    assert [s.key for s in slides.deck(registry, village, include_children=True)] == ["title", "map", "figures", "cost"]
+
+
+def test_resolve_unknown_key_and_direct_child_link(registry):
+    deck, i, children, notices = slides.resolve(registry, NTT, {"slide": "nope"})
+    assert i == 0 and deck[0].key == "title" and not children
+    assert [n.key for n in notices] == ["present.notice.unknown_slide"] and "nope" in notices[0].message("id")
+    deck, i, children, notices = slides.resolve(registry, NTT, {"slide": "child-53.02"})
+    assert deck[i].key == "child-53.02" and children and not notices
+    deck, i, children, notices = slides.resolve(registry, NTT, {"slide": "child-61.01"})  # not a child of NTT
+    assert i == 0 and notices
+    assert slides.query({"region": NTT}, "figures", True) == {"region": NTT, "slide": "figures", "children": "1"}
+
+
+def test_missing_figures_are_dashes_not_zero(demo_dataset):
+    row = mapview.region_row(demo_dataset, "99", demo_dataset.latest_period, Settings())  # no such region: all NaN
+    figures = slides.key_figures(row, "99", Settings(), "id")
+    assert [f.value for f in figures] == [fmt.NO_DATA] * 4
+    assert all(line.monthly == fmt.NO_DATA and line.yearly == fmt.NO_DATA for line in slides.cost_lines(row, Settings(), "id"))
+
+
+# ---- the page
+
+
+def _open(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/present.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _param(at: AppTest, key: str):
+    value = at.query_params.get(key)
+    return value[0] if isinstance(value, list) else value
+
+
+def _html(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown if "ucj-present-css" not in m.value)
+
+
+def _counter(at: AppTest) -> str:
+    text = _html(at)
+    start = text.index('data-testid="ucj-slide-counter">') + len('data-testid="ucj-slide-counter">')
+    return text[start:text.index("</div>", start)]
+
+
+def test_title_slide_shows_region_period_dataset_and_simulated_label(demo_dataset):
+    at = _open(region=NTT, slide="title")
+    text = _html(at)
+    assert "<h1>Nusa Tenggara Timur</h1>" in text
+    assert 'data-testid="ucj-sim-big"' in text and SIMULATED in text
+    assert f"Periode data: {demo_dataset.latest_period}" in text
+    assert f"Dataset: {demo_dataset.meta.name}" in text
+    assert _counter(at) == "1 / 5"
+
+
+def test_no_slide_parameter_opens_the_title_and_names_it_in_the_url():
+    at = _open(region=NTT)
+    assert _counter(at) == "1 / 5" and "<h1>Nusa Tenggara Timur</h1>" in _html(at)
+    assert _param(at, "slide") == "title" and _param(at, "region") == NTT
+
+
+def test_figures_slide_shows_coverage_as_formatted(demo_dataset):
+    at = _open(region=NTT, slide="figures")
+    row = mapview.region_row(demo_dataset, NTT, demo_dataset.latest_period, Settings())
+    text = _html(at)
+    assert "Angka kunci — Nusa Tenggara Timur" in text
+    assert f'<div class="ucj-fig-value">{fmt.percent(row["ucj_coverage_pct"], "id")}</div>' in text
+    assert f'<div class="ucj-fig-value">{fmt.percent(row["extreme_poverty_rate_pct"], "id", 2)}</div>' in text
+    assert "Baseline 0,83% (BPS" in text and "Maret 2024" in text  # constants with their source
+    assert _counter(at) == "3 / 5"
+
+
+@pytest.mark.parametrize("key", BASE)
+def test_every_slide_is_labelled_simulated(key):
+    at = _open(region=NTT, slide=key)
+    text = _html(at)
+    assert 'data-testid="ucj-slide-sim">' + SIMULATED in text
+    assert _counter(at) == f"{BASE.index(key) + 1} / 5"
+    assert _param(at, "slide") == key
+
+
+def test_priority_and_cost_slides(demo_dataset):
+    at = _open(region=NTT, slide="priority")
+    text = _html(at)
+    assert text.count("<tr data-code=") == 8 and "kemiskinan ekstrem" in text
+    at = _open(region=NTT, slide="cost")
+    text = _html(at)
+    assert "Biaya menutup kesenjangan — Nusa Tenggara Timur" in text
+    assert "Rp 16.800 per pekerja per bulan" in text and "PP 44/2015" in text
+    row = mapview.region_row(demo_dataset, NTT, demo_dataset.latest_period, Settings())
+    yearly = fmt.rupiah(row["uncovered_vulnerable_workers"] * 16_800 * 12, "id")
+    assert f'<td class="ucj-num">{yearly}</td>' in text
+
+
+def test_unknown_slide_falls_back_to_title_with_notice():
+    at = _open(region=NTT, slide="nope")
+    assert any("nope" in i.value for i in at.info)
+    assert "<h1>Nusa Tenggara Timur</h1>" in _html(at)
+    assert _counter(at) == "1 / 5"
+    assert _param(at, "slide") == "title"  # the link is repaired
+
+
+def test_children_adds_one_slide_per_child(registry):
+    n = len(BASE) + len(registry.children(NTT))
+    at = _open(region=NTT, children="1")
+    assert _counter(at) == f"1 / {n}"
+    assert at.toggle(key="present_children_w").value is True
+    at = _open(region=NTT, slide="child-53.02", children="1")
+    text = _html(at)
+    assert "<h1>Kabupaten Timor Tengah Selatan</h1>" in text and "2 dari 22" in text
+    assert _counter(at) == f"{len(BASE) + 2} / {n}"
+
+
+def test_a_link_to_a_child_slide_turns_the_walkthrough_on(registry):
+    at = _open(region=NTT, slide="child-53.02")
+    assert "<h1>Kabupaten Timor Tengah Selatan</h1>" in _html(at)
+    assert _param(at, "children") == "1"
+
+
+def test_buttons_step_and_write_the_slide_key():
+    at = _open(region=NTT, slide="figures")
+    at.button(key="present_next").click().run()
+    assert not at.exception
+    assert _param(at, "slide") == "priority" and _counter(at) == "4 / 5"
+    at.button(key="present_prev").click().run()
+    at.button(key="present_prev").click().run()
+    assert _param(at, "slide") == "map" and _counter(at) == "2 / 5"
+    assert _param(at, "region") == NTT
+    assert at.button(key="present_first").disabled is False
+    at.button(key="present_first").click().run()
+    assert _param(at, "slide") == "title" and at.button(key="present_prev").disabled
+
+
+def test_toggle_children_off_on_a_child_slide_goes_to_the_last_slide():
+    at = _open(region=NTT, slide="child-53.02", children="1")
+    at.toggle(key="present_children_w").set_value(False).run()
+    assert not at.exception
+    assert _param(at, "slide") == "cost" and _param(at, "children") is None
+    assert _counter(at) == "5 / 5"
+
+
+def test_village_deck_and_english():
+    at = _open(region="53.02.02.2001", children="1", lang="en", slide="figures")
+    text = _html(at)
+    assert _counter(at) == "3 / 4"
+    assert "Key figures — " in text and "Simulated data / data simulasi" in text
+    assert not at.get("toggle")  # a village has no child regions to walk through
+
+
+@pytest.mark.parametrize("region", [None, "53.02.02"])
+def test_every_slide_renders_for_the_nation_and_a_kecamatan(region, registry):
+    at = _open(**({"region": region} if region else {}), children="1")
+    n = len(slides.deck(registry, region or "ID", include_children=True))
+    assert _counter(at) == f"1 / {n}"
+    for i in range(len(BASE) + 1):  # the base slides and the first child
+        text = _html(at)
+        assert _counter(at) == f"{i + 1} / {n}" and SIMULATED in text, text[:300]
+        at.button(key="present_next").click().run()
+        assert not at.exception, at.exception
