@@ -15,12 +15,8 @@ from ucj_dash.indicators import METRICS
 from ucj_dash.i18n import t
 from ucj_dash.regions import Level
 
-view, notices = shared.current_view()
+view, notices, reg, ds, settings, period = shared.page_setup()
 lang = view.lang
-reg = shared.registry()
-ds = shared.dataset(shared.active_dataset_id())
-settings = shared.settings()
-period = view.period or ds.latest_period
 metric = METRICS[view.metric]
 
 st.markdown(

@@ -19,15 +19,10 @@ from ucj_dash.regions import NATION_CODE, Level, level_of
 
 PROFILE = "pages/profile.py"
 
-view, notices = shared.current_view()
+view, notices, reg, ds, settings, period = shared.page_setup()
 if st.session_state.get("open_profile"):  # a click on the map, the chart or the list
     shared.open_page(PROFILE, replace(view, region=st.session_state.pop("open_profile")))
-
 lang = view.lang
-reg = shared.registry()
-ds = shared.dataset(shared.active_dataset_id())
-settings = shared.settings()
-period = view.period or ds.latest_period
 parent = view.map_parent
 parent_name = "Indonesia" if parent == NATION_CODE else reg.name(parent)
 

@@ -140,6 +140,13 @@ def current_view() -> tuple[drill.View, list[UserError]]:
     return drill.from_query(params, registry(), ds.periods)
 
 
+def page_setup() -> tuple[drill.View, list[UserError], Registry, Dataset, Settings, str]:
+    """What every page starts from: the view (and URL notices), registry, dataset, settings and period shown."""
+    view, notices = current_view()
+    ds = dataset(active_dataset_id())
+    return view, notices, registry(), ds, settings(), view.period or ds.latest_period
+
+
 def set_view(view: drill.View, **extra: str) -> None:
     """Write ``view`` (and page-specific ``extra`` parameters) to the URL, the single source of truth."""
     params = {**drill.to_query(view), **{k: str(v) for k, v in extra.items() if v is not None}}
