@@ -137,7 +137,9 @@ def current_view() -> tuple[drill.View, list[UserError]]:
     if not params and st.session_state.get(VIEW_KEY):
         params = dict(st.session_state[VIEW_KEY])
         st.query_params.update(params)
-    return drill.from_query(params, registry(), ds.periods)
+    view, notices = drill.from_query(params, registry(), ds.periods)
+    st.session_state[VIEW_KEY] = drill.to_query(view)
+    return view, notices
 
 
 def page_setup() -> tuple[drill.View, list[UserError], Registry, Dataset, Settings, str]:

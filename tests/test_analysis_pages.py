@@ -190,3 +190,18 @@ def at_registry():
     from ucj_dash import cli
 
     return cli.registry()
+
+
+def test_moving_between_pages_keeps_region_metric_and_period(registry):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"region": "53.02", "metric": "extreme_poverty", "period": "2024-06"})
+    at.run()
+    assert not at.exception
+    at.query_params.clear()  # the page menu opens a page without the link's parameters
+    at.switch_page("pages/profile.py").run()
+    assert at.title[0].value == registry.name("53.02")
+    assert at.selectbox(key="pperiod_w").value == "2024-06"
+    at.query_params.clear()
+    at.switch_page("pages/map.py").run()
+    assert at.selectbox(key="metric_w").value == "extreme_poverty"
+    assert any(h.value.startswith("Kecamatan di Kabupaten Timor Tengah Selatan") for h in at.subheader)
