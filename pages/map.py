@@ -156,6 +156,7 @@ with right:
         if len(ds.periods) > 1 and not pd.isna(row["ucj_coverage_pct"]) else None,
         help=t("kpi.coverage.help", lang, target=fmt.percent(target.value, lang, 2), target_source=target.source,
                target_as_of=target.as_of, first=ds.periods[0]),
+        **shared.delta_style(row["ucj_coverage_pct"] - first["ucj_coverage_pct"]),
     )
     k2.metric(
         t("kpi.uncovered", lang),
@@ -168,14 +169,14 @@ with right:
         fmt.percent(row["extreme_poverty_rate_pct"], lang, 2),
         delta=t("kpi.vs_baseline", lang, delta=fmt.points(row["extreme_poverty_vs_baseline_pp"], lang))
         if not pd.isna(row["extreme_poverty_rate_pct"]) else None,
-        delta_color="inverse",
+        **shared.delta_style(row["extreme_poverty_vs_baseline_pp"], higher_is_better=False),
         help=t("kpi.extreme_poverty.help", lang, baseline=fmt.percent(base.value, lang, 2), source=base.source, as_of=base.as_of, note=base.note),
     )
     k4.metric(t("kpi.vulnerable", lang), fmt.percent(row["vulnerable_coverage_pct"], lang))
     exports.export_buttons(ds, reg, replace(view, period=period), settings, lang, shared.priority_rule(), key_prefix="map_export")
     with st.container(horizontal=True, key="page_links"):
-        shared.view_link("pages/profile.py", view, t("map.open_profile", lang, region=focus_name), icon="📋")
-        shared.view_link("pages/priority.py", replace(view, region=parent), t("map.open_priority", lang), icon="🎯")
+        shared.view_link("pages/profile.py", view, t("map.open_profile", lang, region=focus_name), icon=":material/description:")
+        shared.view_link("pages/priority.py", replace(view, region=parent), t("map.open_priority", lang), icon=":material/flag:")
 
     st.markdown(f"**{t('map.table_title', lang, level=t('level.' + child_level.key, lang))}** — "
                 f"{t('map.rank_by', lang, metric=t('metric.' + metric.key, lang))}")

@@ -80,13 +80,15 @@ if pd.isna(row["employed_workers"]) and pd.isna(row["population"]):
 if bool(row["coverage_over_100"]):
     st.warning(t("profile.over_100", lang), icon="⚠️")
 
-k1, k2, k3, k4, k5 = st.columns(5)
+k1, k2, k3 = st.columns(3)
+k4, k5, _ = st.columns(3)
 with k1:
     delta = None
     if figures.target_met is not None:
         delta = (t("profile.target_met", lang, target=target_text) if figures.target_met
                  else t("profile.vs_target", lang, delta=fmt.points(figures.pct - figures.target_pct, lang, 1), target=target_text))
     st.metric(t("profile.coverage", lang, measure=measure), fmt.percent(figures.pct, lang), delta=delta,
+              **shared.delta_style(1 if figures.target_met else (figures.pct - figures.target_pct)),
               help=f"{t('coverage.' + cov_key, lang)}. {t('coverage.target_note', lang)} {target.source} ({target.as_of})")
     st.caption(source_line)
 with k2:
@@ -102,7 +104,7 @@ with k4:
     rate = row["extreme_poverty_rate_pct"]
     st.metric(t("profile.extreme_poverty", lang), fmt.percent(rate, lang, 2),
               delta=t("kpi.vs_baseline", lang, delta=fmt.points(row["extreme_poverty_vs_baseline_pp"], lang)) if not pd.isna(rate) else None,
-              delta_color="inverse",
+              **shared.delta_style(row["extreme_poverty_vs_baseline_pp"], higher_is_better=False),
               help=t("kpi.extreme_poverty.help", lang, baseline=fmt.percent(baseline.value, lang, 2), source=baseline.source, as_of=baseline.as_of, note=baseline.note))
     if parent_row is not None and parent == NATION_CODE:
         st.caption(t("profile.vs_nation", lang, nation_rate=fmt.percent(nation["extreme_poverty_rate_pct"], lang, 2)))
@@ -121,9 +123,9 @@ with k5:
 
 exports.export_buttons(ds, reg, replace(view, period=period), settings, lang, shared.priority_rule(), key_prefix="profile_export")
 with st.container(horizontal=True, key="profile_links"):
-    shared.view_link("pages/map.py", view, t("map.open_map", lang), icon="🗺️")
+    shared.view_link("pages/map.py", view, t("map.open_map", lang), icon=":material/map:")
     if code != NATION_CODE and reg.level(code) < Level.VILLAGE:
-        shared.view_link("pages/priority.py", view, t("map.open_priority", lang), icon="🎯")
+        shared.view_link("pages/priority.py", view, t("map.open_priority", lang), icon=":material/flag:")
 
 
 # ---- trend

@@ -206,6 +206,18 @@ def settings_notice(lang: str) -> None:
         st.sidebar.info(t("settings.edited_notice", lang, n=len(current.overrides()) + len(current.region_targets)), icon="⚙️")
 
 
+def delta_style(change: float, higher_is_better: bool = True) -> dict:
+    """``st.metric`` arrow and colour for a signed change shown as text.
+
+    Streamlit reads the sign from the text, and our text starts with a true minus
+    sign ("−"), so the arrow and colour are set here from the number itself.
+    """
+    if change is None or pd.isna(change) or change == 0:
+        return {"delta_arrow": "off", "delta_color": "off"}
+    good = (change > 0) == higher_is_better
+    return {"delta_arrow": "up" if change > 0 else "down", "delta_color": "green" if good else "red"}
+
+
 def simulated_banner(ds: Dataset, lang: str) -> None:
     if ds.meta.simulated:
         st.warning(f"**{t('simulated.label', lang)}** — {t('simulated.short', lang)}", icon="⚠️")

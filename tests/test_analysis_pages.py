@@ -205,3 +205,23 @@ def test_moving_between_pages_keeps_region_metric_and_period(registry):
     at.switch_page("pages/map.py").run()
     assert at.selectbox(key="metric_w").value == "extreme_poverty"
     assert any(h.value.startswith("Kecamatan di Kabupaten Timor Tengah Selatan") for h in at.subheader)
+
+
+def test_metric_arrows_follow_the_number_not_the_minus_sign():
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from pages import shared
+
+    at = _open("pages/profile.py", region="53")
+    coverage = _metric(at, "Cakupan (cakupan aktif)")
+    assert coverage.delta.startswith("−")  # below target, written with a true minus sign
+    poverty = _metric(at, "Kemiskinan ekstrem")
+    assert poverty.proto.direction == Metric.MetricDirection.UP  # above the baseline: up, and bad
+    at.session_state["region_targets"] = {"53": 10.0}
+    at.run()
+    met = _metric(at, "Cakupan (cakupan aktif)")
+    assert met.delta.startswith("target 10,00% tercapai")
+    assert (met.proto.direction, met.proto.color) == (Metric.MetricDirection.UP, Metric.MetricColor.GREEN)
+    assert shared.delta_style(-16.3) == {"delta_arrow": "down", "delta_color": "red"}
+    assert shared.delta_style(0.88, higher_is_better=False) == {"delta_arrow": "up", "delta_color": "red"}
+    assert shared.delta_style(float("nan")) == {"delta_arrow": "off", "delta_color": "off"}
