@@ -13,7 +13,7 @@ from ucj_dash import brief, drill, mapimage, priority, workbook
 from ucj_dash.dataset import Dataset
 from ucj_dash.exportnames import export_filename
 from ucj_dash.i18n import t
-from ucj_dash.regions import NATION_CODE, Registry
+from ucj_dash.regions import Registry
 from ucj_dash.settings import Settings
 
 MIME = {
@@ -28,7 +28,7 @@ def export_buttons(ds: Dataset, reg: Registry, view: drill.View, settings: Setti
     """Three download buttons for ``view``: the map as PNG (A4 width, 300 dpi), the brief as PDF, the workbook as XLSX."""
     period = view.period or ds.latest_period
     region = view.region
-    name = "Indonesia" if region == NATION_CODE else reg.name(region)
+    name = reg.name(region)
     rule = rule or priority.Rule()
 
     def file_name(ext: str) -> str:

@@ -82,7 +82,7 @@ with st.container(horizontal=True, gap="small", key="breadcrumb"):
     crumbs = drill.breadcrumb(view, reg)
     for i, (code, name) in enumerate(crumbs):
         st.button(
-            ("› " if i else "") + ("Indonesia" if code == "ID" else name),
+            ("› " if i else "") + name,
             key=f"crumb_{code}",
             on_click=go,
             kwargs={"region": code},
@@ -101,7 +101,7 @@ geoms = shared.children_geoms(parent, child_level)
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    region_label = "Indonesia" if parent == "ID" else reg.name(parent)
+    region_label = reg.name(parent)
     st.subheader(t("map.children_of", lang, level=t("level." + child_level.key, lang), region=region_label))
     explain_params = {}
     if metric.diverging_around:
@@ -136,7 +136,7 @@ with left:
 
 with right:
     focus = view.region
-    focus_name = "Indonesia" if focus == "ID" else reg.name(focus)
+    focus_name = reg.name(focus)
     st.subheader(t("kpi.figures_for", lang, region=focus_name, period=period))
     row = mapview.region_row(ds, focus, period, settings)
     first = mapview.region_row(ds, focus, ds.periods[0], settings)

@@ -196,15 +196,11 @@ def on_children_toggle() -> None:
     show(current, key, on)
 
 
-def region_title(code: str) -> str:
-    return slides.region_title(reg, code)
-
-
 def kind_label(code: str) -> str:
     return t("kind." + reg.kind(code), lang)
 
 
-focus_name = region_title(view.region)
+focus_name = reg.name(view.region)
 dataset_label = ds.meta.name
 topbar_left = E(t("present.footer", lang, region=focus_name, period=period, dataset=dataset_label))
 sim_badge = f'<span class="ucj-sim-badge" data-testid="ucj-slide-sim">{E(SIM)}</span>' if ds.meta.simulated else ""
@@ -225,7 +221,7 @@ def html_block(body: str, cls: str = "") -> None:
 def figures_html(code: str) -> str:
     row = mapview.region_row(ds, code, period, settings)
     if pd.isna(row["employed_workers"]) and pd.isna(row["population"]):
-        return f'<p class="ucj-note">{E(t("kpi.no_data", lang, region=region_title(code), period=period))}</p>'
+        return f'<p class="ucj-note">{E(t("kpi.no_data", lang, region=reg.name(code), period=period))}</p>'
     cards = "".join(
         f'<div class="ucj-fig" data-figure="{f.key}"><div class="ucj-fig-label">{E(f.label)}</div>'
         f'<div class="ucj-fig-value">{E(f.value)}</div><div class="ucj-fig-detail">{E(f.detail)}</div></div>'
@@ -267,7 +263,7 @@ elif slide.kind == "map":
     html_block(
         "<h2>"
         + E(t("present.heading.map", lang, metric=t("metric." + metric.key, lang), level=t("level." + child_level.key, lang),
-              region=region_title(parent)))
+              region=reg.name(parent)))
         + "</h2>"
     )
     geojson = shared.layer_geojson_cached(
@@ -312,7 +308,7 @@ elif slide.kind == "priority":
             if items else f'<p class="ucj-note">{E(t("present.priority.none", lang))}</p>')
     html_block(
         "<h2>"
-        + E(t("present.heading.priority", lang, level=t("level." + child_level.key, lang), region=region_title(parent)))
+        + E(t("present.heading.priority", lang, level=t("level." + child_level.key, lang), region=reg.name(parent)))
         + f"</h2>{body}{source_foot()}"
     )
 
@@ -346,7 +342,7 @@ else:  # one child region
                  f'<p class="ucj-note">{E(t("present.child.cost", lang, n=vul.workers, monthly=vul.monthly, yearly=vul.yearly))}'
                  f" {E(slides.cost_rate_note(settings, lang))}</p>")
     html_block(
-        f"<h1>{E(region_title(code))}</h1>"
+        f"<h1>{E(reg.name(code))}</h1>"
         f'<div class="ucj-sub">{E(t("present.child.of", lang, kind=kind_label(code), parent=focus_name, n=position, total=len(siblings)))}</div>'
         f"{figures_html(code)}{extra}{source_foot()}"
     )

@@ -24,7 +24,7 @@ if st.session_state.get("open_profile"):  # a click on the map, the chart or the
     shared.open_page(PROFILE, replace(view, region=st.session_state.pop("open_profile")))
 lang = view.lang
 parent = view.map_parent
-parent_name = "Indonesia" if parent == NATION_CODE else reg.name(parent)
+parent_name = reg.name(parent)
 
 # ---- level inside the parent: its children or grandchildren
 levels = [Level(lv) for lv in (level_of(parent) + 1, level_of(parent) + 2) if lv <= Level.VILLAGE]

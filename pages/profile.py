@@ -18,7 +18,7 @@ from ucj_dash.regions import NATION_CODE, Level, parent_of
 view, notices, reg, ds, settings, period = shared.page_setup()
 lang = view.lang
 code = view.region
-name = "Indonesia" if code == NATION_CODE else reg.name(code)
+name = reg.name(code)
 
 coverages = available_coverages(ds.at(period))
 cov_key = st.query_params.get("cov", DEFAULT_COVERAGE)
@@ -41,7 +41,7 @@ def pick_coverage() -> None:
 shared.language_switch(view)
 shared.settings_notice(lang)
 st.title(name)
-kind = t("kind." + reg.kind(code), lang) if code != NATION_CODE else t("kind.negara", lang)
+kind = t("kind." + reg.kind(code), lang)
 st.caption(t("profile.kind_path", lang, kind=kind, path=reg.path_label(code) if code != NATION_CODE else "Indonesia", code=code))
 shared.simulated_banner(ds, lang)
 for notice in notices:
@@ -50,7 +50,7 @@ for notice in notices:
 # ---- breadcrumb, search, period, denominator
 with st.container(horizontal=True, gap="small", key="profile_crumbs"):
     for c in [NATION_CODE, *reg.ancestors(code)[1:]] if code != NATION_CODE else []:
-        st.button("Indonesia" if c == NATION_CODE else reg.name(c), key=f"pcrumb_{c}", on_click=go_to, kwargs={"region": c}, type="tertiary")
+        st.button(reg.name(c), key=f"pcrumb_{c}", on_click=go_to, kwargs={"region": c}, type="tertiary")
 c_search, c_period, c_cov = st.columns([3, 1, 2])
 with c_search:
     shared.region_search(lang, lambda picked: go_to(region=picked), key="psearch")
@@ -218,7 +218,7 @@ else:
 if code != NATION_CODE:
     st.subheader(t("profile.siblings", lang))
     rank = profile.sibling_rank(ds, reg, code, period, settings, cov.column)
-    parent_name = "Indonesia" if parent == NATION_CODE else reg.name(parent)
+    parent_name = reg.name(parent)
     level_name = t("level." + reg.level(code).key, lang)
     if rank.rank is None:
         st.markdown(t("profile.rank_none", lang, measure=measure))
@@ -245,11 +245,5 @@ with c_figs:
         m1.metric(t("cost.workers", lang), fmt.value(gap.workers, "orang", lang))
         m2.metric(t("cost.monthly", lang), fmt.rupiah(gap.monthly_rp, lang), help=fmt.rupiah(gap.monthly_rp, lang, compact=False))
         m3.metric(t("cost.yearly", lang), fmt.rupiah(gap.yearly_rp, lang), help=fmt.rupiah(gap.yearly_rp, lang, compact=False))
-    package = settings.item("bpu_min_package_rp")
-    jht = settings.item("jht_bpu_min_rp")
-    st.caption(t("cost.rate_line", lang,
-                 jkk=fmt.rupiah(settings["jkk_bpu_min_rp"], lang, compact=False),
-                 jkm=fmt.rupiah(settings["jkm_bpu_rp"], lang, compact=False),
-                 jht=t("cost.jht_part", lang, jht=fmt.rupiah(jht.value, lang, compact=False), source=jht.source) if with_jht else "",
-                 total=fmt.rupiah(gap.per_worker_rp, lang, compact=False), source=f"{package.source}, {package.as_of}"))
+    st.caption(cost.rate_text(settings, lang, with_jht))
     st.caption(t("cost.note", lang) + " " + source_line)

@@ -3,7 +3,6 @@
 import hashlib
 
 import pandas as pd
-import pytest
 
 from ucj_dash import demo, indicators
 

@@ -1,7 +1,6 @@
 """Map view: children table, classification, escaped GeoJSON, legend."""
 
 import json
-import math
 
 import numpy as np
 import pandas as pd

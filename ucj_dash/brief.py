@@ -101,18 +101,13 @@ def _table(rows: list[list], widths: list[float], header: bool = True, align_rig
     return table
 
 
-def _region_title(registry: Registry, code: str, lang: str) -> str:
-    return mapimage.region_label(registry, code, lang)
-
-
 def _headline(dataset, registry, region, period, settings, lang, s) -> Table:
     """Headline figures: value and, beside it, what it is compared with and where the figure comes from."""
     row = mapview.region_row(dataset, region, period, settings)
     meta = dataset.meta
     data_basis = t("export.brief.data_basis", lang, dataset=f"{meta.name}, {period}")
     target_item = settings.item("ucj_target_pct")
-    lineage = [region] if region == NATION_CODE else [region, *registry.ancestors(region)]
-    own_target = any(c in settings.region_targets for c in lineage)
+    own_target = settings.target_region(region) is not None
     target_source = t("export.brief.own_target", lang) if own_target else target_item.source
     cov, target = row["ucj_coverage_pct"], row["target_pct"]
     status = "—" if pd.isna(cov) else t("export.brief.met" if cov >= target else "export.brief.not_met", lang)
@@ -168,13 +163,13 @@ def _map(dataset, registry, region, period, settings, lang, s, map_height_in: fl
     height = width * h_px / w_px
     child = Level(level_of(parent) + 1)
     heading = t("export.brief.map", lang, metric=t("metric.ucj_coverage", lang)) + " — " + t(
-        "map.children_of", lang, level=t("level." + child.key, lang), region=_region_title(registry, parent, lang))
+        "map.children_of", lang, level=t("level." + child.key, lang), region=mapimage.region_label(registry, parent, lang))
     return [KeepTogether([_p(heading, s["h2"]), Image(io.BytesIO(png), width=width, height=height)])]
 
 
 def _children(children: pd.DataFrame, registry, region, lang, s, max_rows: int) -> list:
     level = t("level." + Level(level_of(region) + 1).key, lang)
-    out = [_p(t("map.children_of", lang, level=level, region=_region_title(registry, region, lang)), s["h2"])]
+    out = [_p(t("map.children_of", lang, level=level, region=mapimage.region_label(registry, region, lang)), s["h2"])]
     ordered = children.sort_values(["ucj_coverage_pct", "code"], na_position="last", kind="mergesort")
     shown = ordered.head(max_rows)
     out.append(_p(t("export.brief.children_note", lang, shown=fmt.number(len(shown), lang), n=fmt.number(len(children), lang),
@@ -228,19 +223,7 @@ def _cost(dataset, region, period, settings, lang, with_jht, s) -> list:
             _p(f"{fmt.rupiah(gc.yearly_rp, lang)} ({fmt.rupiah(gc.yearly_rp, lang, compact=False)})", s["cell_r"]),
         ])
     out.append(_table(rows, [5.0 * cm, 2.6 * cm, (FRAME_W - 7.6 * cm) / 2, (FRAME_W - 7.6 * cm) / 2]))
-    package = settings.item("bpu_min_package_rp")
-    jht = settings.item("jht_bpu_min_rp")
-    jht_part = t("cost.jht_part", lang, jht=fmt.rupiah(jht.value, lang, compact=False), source=f"{jht.source}, {jht.as_of}") if with_jht else ""
-    rate = t(
-        "cost.rate_line",
-        lang,
-        jkk=fmt.rupiah(settings["jkk_bpu_min_rp"], lang, compact=False),
-        jkm=fmt.rupiah(settings["jkm_bpu_rp"], lang, compact=False),
-        jht=jht_part,
-        total=fmt.rupiah(cost.per_worker_monthly_rp(settings, with_jht), lang, compact=False),
-        source=f"{package.source}, {package.as_of}",
-    )
-    for text in [rate, t("cost.note", lang), *missing]:
+    for text in [cost.rate_text(settings, lang, with_jht), t("cost.note", lang), *missing]:
         out.append(_p(text, s["small"]))
     return out
 
@@ -278,7 +261,7 @@ def brief_pdf(dataset: Dataset, registry: Registry, region: str, period: str, se
     rule = rule or priority.Rule()
     s = _styles()
     meta = dataset.meta
-    name = _region_title(registry, region, lang)
+    name = mapimage.region_label(registry, region, lang)
     today = date.today().isoformat()
     head: list = [_p(t("export.brief.title", lang, region=name), s["title"])]
     kind = t("kind." + registry.kind(region), lang) if region in registry else t("level.nation", lang)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ucj_dash import fmt
+from ucj_dash.i18n import t
 from ucj_dash.settings import Settings
 
 #: who the regional government would enrol → the column of uncovered persons
@@ -27,6 +29,21 @@ def per_worker_monthly_rp(settings: Settings | None = None, with_jht: bool = Fal
     """Contribution per worker per month (rupiah): JKK + JKM, plus the minimum JHT if asked."""
     s = settings or Settings()
     return s["bpu_min_package_rp"] + (s["jht_bpu_min_rp"] if with_jht else 0.0)
+
+
+def rate_text(settings: Settings, lang: str = "id", with_jht: bool = False) -> str:
+    """The rate per worker per month in words: JKK + JKM (+ JHT) = total, with the regulations and dates."""
+    package, jht = settings.item("bpu_min_package_rp"), settings.item("jht_bpu_min_rp")
+    rp = lambda value: fmt.rupiah(value, lang, compact=False)  # noqa: E731
+    return t(
+        "cost.rate_line",
+        lang,
+        jkk=rp(settings["jkk_bpu_min_rp"]),
+        jkm=rp(settings["jkm_bpu_rp"]),
+        jht=t("cost.jht_part", lang, jht=rp(jht.value), source=f"{jht.source}, {jht.as_of}") if with_jht else "",
+        total=rp(per_worker_monthly_rp(settings, with_jht)),
+        source=f"{package.source}, {package.as_of}",
+    )
 
 
 def monthly_contribution_rp(workers: float, settings: Settings | None = None, with_jht: bool = False) -> float:

@@ -91,10 +91,12 @@ def rank(table: pd.DataFrame, settings: Settings, rule: Rule = Rule()) -> pd.Dat
     out["quadrant"] = quadrants(table, settings, rule.coverage)
     out["score"] = score(table, rule)
     group_order = {q: i for i, q in enumerate(QUADRANTS)}
-    out["_g"] = [
-        (0 if q == "act_first" else 1) if rule.act_first_group_first and q != "no_data" else (2 if q == "no_data" else 1)
-        for q in out["quadrant"]
-    ]
+    def block(q: str) -> int:  # 0: act first (if the rule says so), 1: the other groups, 2: no data
+        if q == "no_data":
+            return 2
+        return 0 if rule.act_first_group_first and q == "act_first" else 1
+
+    out["_g"] = out["quadrant"].map(block)
     out["_ns"] = out["score"].isna()
     out["_gi"] = out["quadrant"].map(group_order)
     sort_code = out["code"] if "code" in out else pd.Series(out.index, index=out.index)

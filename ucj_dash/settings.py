@@ -109,13 +109,18 @@ class Settings:
         """A hashable summary of everything that differs from the defaults (for caches)."""
         return tuple(sorted(self.overrides().items())), tuple(sorted(self.region_targets.items()))
 
-    def target_for(self, code: str) -> float:
-        """UCJ coverage target (%) of region ``code``: its own, an ancestor's, else the national one."""
+    def target_region(self, code: str) -> str | None:
+        """The region whose own target applies to ``code`` (itself or its nearest ancestor); None: the national one."""
         while code:
             if code in self.region_targets:
-                return self.region_targets[code]
+                return code
             code = code.rpartition(".")[0]
-        return self.target_pct
+        return None
+
+    def target_for(self, code: str) -> float:
+        """UCJ coverage target (%) of region ``code``: its own, an ancestor's, else the national one."""
+        source = self.target_region(code)
+        return self.target_pct if source is None else self.region_targets[source]
 
     def targets_for(self, codes) -> list[float]:
         return [self.target_for(str(c)) for c in codes] if self.region_targets else [self.target_pct] * len(codes)

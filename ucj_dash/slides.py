@@ -17,7 +17,7 @@ import pandas as pd
 
 from ucj_dash import cost, fmt, priority
 from ucj_dash.errors import UserError
-from ucj_dash.regions import NATION_CODE, Level, Registry, level_of
+from ucj_dash.regions import Level, Registry, level_of
 from ucj_dash.settings import Settings
 from ucj_dash.i18n import t
 
@@ -135,16 +135,6 @@ class Figure:
     detail: str
 
 
-def _own_target(settings: Settings, code: str) -> bool:
-    """Whether ``code`` (or an ancestor) has its own target in this session's settings."""
-    c = code
-    while c:
-        if c in settings.region_targets:
-            return True
-        c = c.rpartition(".")[0]
-    return False
-
-
 def key_figures(row: pd.Series, code: str, settings: Settings, lang: str) -> list[Figure]:
     """UCJ coverage vs target, uncovered workers, extreme poverty vs baseline, vulnerable-worker coverage.
 
@@ -152,8 +142,8 @@ def key_figures(row: pd.Series, code: str, settings: Settings, lang: str) -> lis
     """
     target = settings.item("ucj_target_pct")
     base = settings.item("extreme_poverty_baseline_pct")
-    target_value = row["target_pct"] if "target_pct" in row and pd.notna(row["target_pct"]) else settings.target_for(code)
-    if _own_target(settings, code):
+    target_value = row["target_pct"]
+    if settings.target_region(code) is not None:
         target_source = t("present.target.own", lang)
     else:
         target_source = f"{target.source}, {target.as_of}"
@@ -225,7 +215,7 @@ class CostLine:
 def cost_lines(row: pd.Series, settings: Settings, lang: str) -> list[CostLine]:
     """Vulnerable and extreme-poor workers: persons, rupiah per month and per year ("—" without data)."""
     out = []
-    for group in ("vulnerable", "extreme_poor"):
+    for group in cost.GROUPS:
         gc = cost.gap_cost(row, group, settings)
         out.append(
             CostLine(group, t("present.cost.group." + group, lang), fmt.number(gc.workers, lang),
@@ -240,6 +230,3 @@ def cost_rate_note(settings: Settings, lang: str) -> str:
     return t("present.cost.rate", lang, rate=fmt.rupiah(cost.per_worker_monthly_rp(settings), lang, compact=False),
              source=rate.source, as_of=rate.as_of)
 
-
-def region_title(registry: Registry, code: str) -> str:
-    return "Indonesia" if code == NATION_CODE else registry.name(code)

@@ -33,7 +33,7 @@ from ucj_dash.dataset import COLUMNS, Dataset
 from ucj_dash.exportnames import export_filename  # noqa: F401  (re-exported: the export helpers live together)
 from ucj_dash.i18n import t
 from ucj_dash.indicators import COVERAGES
-from ucj_dash.regions import NATION_CODE, Level, Registry, level_of
+from ucj_dash.regions import Level, Registry, level_of
 from ucj_dash.settings import Settings
 
 #: text starting with one of these is read as a formula (or DDE) by Excel, LibreOffice and Google Sheets
@@ -148,13 +148,9 @@ def _level_label(registry: Registry, region: str, lang: str, level: Level | None
     return t("level." + (level or child).key, lang)
 
 
-def _region_name(registry: Registry, code: str) -> str:
-    return "Indonesia" if code == NATION_CODE else registry.name(code)
-
-
 def _regions_sheet(ws, dataset, registry, region, period, settings, lang) -> pd.DataFrame:
     """Sheet 1; returns the children table it wrote (empty for a village)."""
-    name = _region_name(registry, region)
+    name = registry.name(region)
     if level_of(region) == Level.VILLAGE:
         children = mapview.children_table(dataset, registry, region, period, settings).iloc[0:0]
         title = t("export.wb.title_village", lang, region=name, period=period)
@@ -202,7 +198,7 @@ def rule_text(rule: priority.Rule, lang: str) -> str:
 
 def _priority_sheet(ws, dataset, registry, region, period, settings, lang, rule, children: pd.DataFrame,
                     level: Level | None = None) -> None:
-    name = _region_name(registry, region)
+    name = registry.name(region)
     level = _level_label(registry, region, lang, level)
     cov = COVERAGES[rule.coverage]
     cols = [
@@ -334,7 +330,7 @@ def workbook_xlsx(dataset: Dataset, registry: Registry, region: str, period: str
     _priority_sheet(wb.create_sheet(t("export.sheet.priority", lang)), dataset, registry, region, period, settings, lang,
                     rule, children)
     _definitions_sheet(wb.create_sheet(t("export.sheet.definitions", lang)), dataset, period, settings, lang)
-    wb.properties.title = f"UCJ — {_region_name(registry, region)} — {period}"
+    wb.properties.title = f"UCJ — {registry.name(region)} — {period}"
     wb.properties.creator = t("app.title", lang)
     wb.properties.created = datetime.now()
     out = io.BytesIO()
