@@ -42,7 +42,7 @@ shared.language_switch(view)
 shared.settings_notice(lang)
 st.title(name)
 kind = t("kind." + reg.kind(code), lang)
-st.caption(t("profile.kind_path", lang, kind=kind, path=reg.path_label(code) if code != NATION_CODE else "Indonesia", code=code))
+st.caption(t("profile.kind_path", lang, kind=kind, path=reg.path_label(code), code=code))
 shared.simulated_banner(ds, lang)
 for notice in notices:
     st.info(notice.message(lang), icon="ℹ️")

@@ -29,7 +29,7 @@ from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate
 from ucj_dash import cost, fmt, mapimage, mapview, priority, profile
 from ucj_dash.dataset import Dataset
 from ucj_dash.i18n import t
-from ucj_dash.regions import NATION_CODE, Level, Registry, level_of, parent_of
+from ucj_dash.regions import Level, Registry, level_of, parent_of
 from ucj_dash.settings import Settings
 from ucj_dash.workbook import rule_text
 
@@ -265,7 +265,7 @@ def brief_pdf(dataset: Dataset, registry: Registry, region: str, period: str, se
     today = date.today().isoformat()
     head: list = [_p(t("export.brief.title", lang, region=name), s["title"])]
     kind = t("kind." + registry.kind(region), lang) if region in registry else t("level.nation", lang)
-    path = registry.path_label(region) if region != NATION_CODE else "Indonesia"
+    path = registry.path_label(region)
     head.append(_p(t("export.brief.meta", lang, kind=kind, path=path, code=region, period=period), s["body"]))
     head.append(_p(t("export.brief.dataset", lang, name=meta.name, source=meta.source, as_of=meta.as_of), s["small"]))
     if meta.simulated:
