@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from pages import shared
 from ucj_dash import admin
-from ucj_dash.i18n import t
+from ucj_dash.text.i18n import t
+from ui import loaders, state
 
 st.set_page_config(page_title="UCJ — Cakupan Jamsostek", page_icon="🗺️", layout="wide")
-lang = shared.current_lang()
-shared.ensure_built()
+lang = state.current_lang()
+loaders.ensure_built(lang)
 
 page = st.navigation(
     [

@@ -56,7 +56,7 @@ def main() -> None:
         noop_s, noop_mb = run_measured(cmd, env)
         sys.path.insert(0, str(ROOT))
         os.environ["UCJ_GEO_DIR"] = tmp
-        from ucj_dash.boundaries import read_manifest
+        from ucj_dash.geography.boundaries import read_manifest
 
         manifest = read_manifest()
     print(f"full build (4 levels, repair, display geometry): {full_s:6.1f} s   budget ≤ 30 s")

@@ -21,9 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ucj_dash import brief, cli, mapimage, store, workbook  # noqa: E402
-from ucj_dash.regions import NATION_CODE, Level  # noqa: E402
-from ucj_dash.settings import Settings  # noqa: E402
+from ucj_dash import cli, workbook  # noqa: E402
+from ucj_dash.analysis.settings import Settings  # noqa: E402
+from ucj_dash.datasets import store
+from ucj_dash.exports import brief, mapimage
+from ucj_dash.geography.regions import NATION_CODE, Level  # noqa: E402
 
 BUDGET_S = {"png": 3.0, "pdf": 6.0, "xlsx": 6.0}
 

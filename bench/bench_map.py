@@ -26,9 +26,15 @@ from playwright.sync_api import Page, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.e2e.leaflet_probe import (  # noqa: E402
+    CHROMIUM_ARGS,
+    DRAWN_CODES_JS,
+    HIT_POINT_JS,
+    MAP_DRAWN_JS,
+    MAP_IFRAME,
+)
 from ucj_dash import boundaries  # noqa: E402
-from tests.e2e.leaflet_probe import CHROMIUM_ARGS, DRAWN_CODES_JS, HIT_POINT_JS, MAP_DRAWN_JS, MAP_IFRAME  # noqa: E402
-from ucj_dash.regions import Level, Registry, level_of  # noqa: E402
+from ucj_dash.geography.regions import Level, Registry, level_of  # noqa: E402
 
 CHROMIUM = os.environ.get("UCJ_CHROMIUM", "/usr/bin/chromium")
 VIEWPORT = {"width": 1400, "height": 1000}

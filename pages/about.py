@@ -3,18 +3,18 @@
 import pandas as pd
 import streamlit as st
 
-from pages import shared
-from ucj_dash import fmt
-from ucj_dash.i18n import t
+from ucj_dash.text import fmt
+from ucj_dash.text.i18n import t
+from ui import loaders, state, widgets
 
-view, _ = shared.current_view()
+view, _ = state.current_view()
 lang = view.lang
-ds = shared.dataset(shared.active_dataset_id())
-manifest = shared.manifest()
-shared.language_switch(view)
+ds = loaders.dataset(state.active_dataset_id())
+manifest = loaders.manifest()
+widgets.language_switch(view)
 
 st.title(t("page.about", lang))
-shared.simulated_banner(ds, lang)
+widgets.simulated_banner(ds, lang)
 
 st.header(t("about.dataset", lang))
 st.markdown(f"**{ds.meta.name}**  \n{ds.meta.source}  \n{ds.meta.description}  \n"
@@ -43,7 +43,7 @@ st.markdown(t("about.method.text", lang))
 st.header(t("about.settings", lang))
 st.dataframe(
     pd.DataFrame(
-        [{"key": s.key, "value": s.value, "unit": s.unit, "source": s.source, "as of": s.as_of, "note": s.note} for s in shared.settings().items()]
+        [{"key": s.key, "value": s.value, "unit": s.unit, "source": s.source, "as of": s.as_of, "note": s.note} for s in state.settings().items()]
     ),
     hide_index=True,
     width="stretch",

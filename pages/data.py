@@ -12,18 +12,19 @@ import time
 import pandas as pd
 import streamlit as st
 
-from pages import shared
-from ucj_dash import admin, importer, store, template
+from ucj_dash import admin
+from ucj_dash.datasets import importer, store, template
 from ucj_dash.errors import UserError
-from ucj_dash.i18n import t
-from ucj_dash.regions import level_of
+from ucj_dash.geography.regions import level_of
+from ucj_dash.text.i18n import t
+from ui import loaders, state, widgets
 
 WRONG_PASSWORD_DELAY_S = 0.5  # slows down guessing; the comparison itself is constant-time
 REPORT_ROWS_SHOWN = 2000
 
-view, _ = shared.current_view()
+view, _ = state.current_view()
 lang = view.lang
-shared.language_switch(view)
+widgets.language_switch(view)
 
 
 def login_form() -> None:
@@ -66,7 +67,7 @@ if flash:
 
 @st.cache_data(show_spinner=False)
 def template_files() -> tuple[bytes, bytes]:
-    reg = shared.registry()
+    reg = loaders.registry()
     return template.csv_bytes(reg), template.xlsx_bytes(reg)
 
 
@@ -115,7 +116,7 @@ def current_report(file) -> importer.Report:
     held = st.session_state.get("import_report")
     if held is None or held.file_name != file.name or held.data != data:
         with st.spinner(t("data.checking", lang)):
-            held = importer.check(data, file.name, shared.registry())
+            held = importer.check(data, file.name, loaders.registry())
         st.session_state["import_report"] = held
     return held
 
@@ -183,14 +184,14 @@ if uploaded is not None:
 
 def clear_dataset_caches() -> None:
     """Forget cached datasets and views: an id freed by a delete may be reused by a later import."""
-    shared.dataset.clear()
-    shared.children_table_cached.clear()
-    shared.layer_geojson_cached.clear()
+    loaders.dataset.clear()
+    loaders.children_table_cached.clear()
+    loaders.layer_geojson_cached.clear()
 
 
 st.header(t("data.list.header", lang))
 metas = store.list_datasets()
-active = shared.active_dataset_id()
+active = state.active_dataset_id()
 rows = []
 for m in metas:
     x = m.extra

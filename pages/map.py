@@ -8,14 +8,16 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pages import exports, shared
-from ucj_dash import drill, fmt, mapview, workbook
-from ucj_dash.exportnames import export_filename
-from ucj_dash.indicators import METRICS
-from ucj_dash.i18n import t
-from ucj_dash.regions import Level
+from ucj_dash.analysis.indicators import METRICS
+from ucj_dash.exports import workbook
+from ucj_dash.exports.filenames import export_filename
+from ucj_dash.geography.regions import Level
+from ucj_dash.text import fmt
+from ucj_dash.text.i18n import t
+from ucj_dash.views import drill, mapview
+from ui import exports, loaders, state, widgets
 
-view, notices, reg, ds, settings, period = shared.page_setup()
+view, notices, reg, ds, settings, period = state.page_setup()
 lang = view.lang
 metric = METRICS[view.metric]
 
@@ -25,30 +27,30 @@ st.markdown(
     unsafe_allow_html=True,
 )
 st.caption(t("app.subtitle", lang))
-shared.simulated_banner(ds, lang)
+widgets.simulated_banner(ds, lang)
 for notice in notices:
     st.info(f"{notice.message(lang)} {t('notice.fallback', lang) if notice.key.startswith('error.') else ''}", icon="ℹ️")
 if notices:  # the link is repaired, so reloading or sharing it shows the valid view
-    shared.set_view(view)
-shared.language_switch(view)
+    state.set_view(view)
+widgets.language_switch(view)
 
 
 def go(**changes) -> None:
-    shared.set_view(replace(shared.current_view()[0], **changes))
+    state.set_view(replace(state.current_view()[0], **changes))
 
 
 def on_map_click() -> None:
     drawn = (st.session_state.get("map") or {}).get("last_active_drawing") or {}
     code = (drawn.get("properties") or {}).get("code")
     if code:
-        current = shared.current_view()[0]
-        shared.set_view(drill.click(current, code, shared.registry()))
+        current = state.current_view()[0]
+        state.set_view(drill.click(current, code, loaders.registry()))
 
 
 # ---- controls: what to find and what to show on top; display options in the sidebar
 c_search, c_metric = st.columns([3, 2])
 with c_search:
-    shared.region_search(lang, lambda code: go(region=code))
+    widgets.region_search(lang, lambda code: go(region=code))
 with c_metric:
     st.session_state["metric_w"] = view.metric
     st.selectbox(
@@ -90,14 +92,14 @@ with st.container(horizontal=True, gap="small", key="breadcrumb"):
             type="tertiary",
         )
     if view.region != "ID":
-        st.button(t("map.up", lang), key="crumb_up", on_click=lambda: shared.set_view(drill.up(shared.current_view()[0])))
+        st.button(t("map.up", lang), key="crumb_up", on_click=lambda: state.set_view(drill.up(state.current_view()[0])))
 
 # ---- data for this view
 parent = view.map_parent
 child_level = view.child_level
-table = shared.children_table_cached(ds.meta.id, parent, period, settings.key())
+table = loaders.children_table_cached(ds.meta.id, parent, period, settings.key())
 classes = mapview.classify(table[metric.column], metric, view.classification, settings, lang)
-geoms = shared.children_geoms(parent, child_level)
+geoms = loaders.children_geoms(parent, child_level)
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
@@ -108,7 +110,7 @@ with left:
         b = settings.item(metric.diverging_around)
         explain_params = {"baseline": fmt.percent(b.value, lang, 2), "source": b.source, "as_of": b.as_of}
     st.caption(t(f"metric.{metric.key}.explain", lang, **explain_params))
-    geojson = shared.layer_geojson_cached(
+    geojson = loaders.layer_geojson_cached(
         ds.meta.id, parent, period, metric.key, view.classification, lang, view.selected_village,
         settings.key(),
     )
@@ -116,7 +118,7 @@ with left:
     bounds = mapview.map_bounds(geoms) if len(geoms) else (95.0, -11.0, 141.0, 6.0)
     basemap = st.session_state.get("basemap", False)
     st_folium(
-        mapview.base_map(shared.ASSET_URLS, basemap=basemap),
+        mapview.base_map(loaders.ASSET_URLS, basemap=basemap),
         key="map",
         feature_group_to_add=fg,
         center=((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2),
@@ -156,7 +158,7 @@ with right:
         if len(ds.periods) > 1 and not pd.isna(row["ucj_coverage_pct"]) else None,
         help=t("kpi.coverage.help", lang, target=fmt.percent(target.value, lang, 2), target_source=target.source,
                target_as_of=target.as_of, first=ds.periods[0]),
-        **shared.delta_style(row["ucj_coverage_pct"] - first["ucj_coverage_pct"]),
+        **widgets.delta_style(row["ucj_coverage_pct"] - first["ucj_coverage_pct"]),
     )
     k2.metric(
         t("kpi.uncovered", lang),
@@ -169,18 +171,18 @@ with right:
         fmt.percent(row["extreme_poverty_rate_pct"], lang, 2),
         delta=t("kpi.vs_baseline", lang, delta=fmt.points(row["extreme_poverty_vs_baseline_pp"], lang))
         if not pd.isna(row["extreme_poverty_rate_pct"]) else None,
-        **shared.delta_style(row["extreme_poverty_vs_baseline_pp"], higher_is_better=False),
+        **widgets.delta_style(row["extreme_poverty_vs_baseline_pp"], higher_is_better=False),
         help=t("kpi.extreme_poverty.help", lang, baseline=fmt.percent(base.value, lang, 2), source=base.source, as_of=base.as_of, note=base.note),
     )
     k4.metric(t("kpi.vulnerable", lang), fmt.percent(row["vulnerable_coverage_pct"], lang))
-    exports.export_buttons(ds, reg, replace(view, period=period), settings, lang, shared.priority_rule(), key_prefix="map_export")
+    exports.export_buttons(ds, reg, replace(view, period=period), settings, lang, state.priority_rule(), key_prefix="map_export")
     with st.container(horizontal=True, key="page_links"):
-        shared.view_link("pages/profile.py", view, t("map.open_profile", lang, region=focus_name), icon=":material/description:")
-        shared.view_link("pages/priority.py", replace(view, region=parent), t("map.open_priority", lang), icon=":material/flag:")
+        state.view_link("pages/profile.py", view, t("map.open_profile", lang, region=focus_name), icon=":material/description:")
+        state.view_link("pages/priority.py", replace(view, region=parent), t("map.open_priority", lang), icon=":material/flag:")
 
     st.markdown(f"**{t('map.table_title', lang, level=t('level.' + child_level.key, lang))}** — "
                 f"{t('map.rank_by', lang, metric=t('metric.' + metric.key, lang))}")
-    shown = shared.ranked_table(table, metric, set(geoms["code"]), lang)
+    shown = widgets.ranked_table(table, metric, set(geoms["code"]), lang)
     missing_boundary = int((~shown["_on_map"]).sum())
     if missing_boundary:
         st.caption(t("map.no_boundary", lang, n=missing_boundary))
@@ -191,7 +193,7 @@ with right:
         rows = sel.selection.rows if sel else []
         if rows:
             code = st.session_state["table_codes"][rows[0]]
-            shared.set_view(drill.click(shared.current_view()[0], code, shared.registry()))
+            state.set_view(drill.click(state.current_view()[0], code, loaders.registry()))
 
     st.dataframe(
         shown.drop(columns=["_code", "_on_map"]),
@@ -201,7 +203,7 @@ with right:
         on_select=on_table_select,
         selection_mode="single-row",
         key=f"table_{parent}",
-        column_config=shared.table_column_config(lang),
+        column_config=widgets.table_column_config(lang),
     )
     st.download_button(
         t("map.download_csv", lang),

@@ -5,19 +5,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages import shared
-from ucj_dash import fmt
-from ucj_dash.i18n import t
-from ucj_dash.settings import DEFAULTS, EDITABLE, RANGES, check
+from ucj_dash.analysis.settings import DEFAULTS, EDITABLE, RANGES, check
+from ucj_dash.text import fmt
+from ucj_dash.text.i18n import t
+from ui import loaders, state, widgets
 
-view, _ = shared.current_view()
+view, _ = state.current_view()
 lang = view.lang
-reg = shared.registry()
-shared.language_switch(view)
-current = shared.settings()
+reg = loaders.registry()
+widgets.language_switch(view)
+current = state.settings()
 
 st.title(t("page.methodology", lang))
-shared.simulated_banner(shared.dataset(shared.active_dataset_id()), lang)
+widgets.simulated_banner(loaders.dataset(state.active_dataset_id()), lang)
 
 # ---- the session's settings
 st.header(t("settings.title", lang))
@@ -40,14 +40,14 @@ def apply() -> None:
     if problems:  # nothing changes: the previous settings stay in use
         st.session_state["settings_problems"] = [p.message(lang) for p in problems]
         return
-    st.session_state[shared.SETTINGS_KEY] = {k: v for k, v in values.items() if v != DEFAULTS[k].value}
-    st.session_state[shared.REGION_TARGETS_KEY] = {reg.require(c): v for c, v in targets.items()}
+    st.session_state[state.SETTINGS_KEY] = {k: v for k, v in values.items() if v != DEFAULTS[k].value}
+    st.session_state[state.REGION_TARGETS_KEY] = {reg.require(c): v for c, v in targets.items()}
     st.session_state["settings_applied"] = True
 
 
 def reset() -> None:
-    st.session_state.pop(shared.SETTINGS_KEY, None)
-    st.session_state.pop(shared.REGION_TARGETS_KEY, None)
+    st.session_state.pop(state.SETTINGS_KEY, None)
+    st.session_state.pop(state.REGION_TARGETS_KEY, None)
     for k in EDITABLE:
         st.session_state.pop(f"set_{k}", None)
     st.session_state.pop("set_targets", None)

@@ -15,13 +15,15 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pages import shared
-from ucj_dash import drill, fmt, mapview, priority, slides
-from ucj_dash.i18n import t
-from ucj_dash.indicators import METRICS
-from ucj_dash.regions import NATION_CODE, Level
+from ucj_dash.analysis import priority
+from ucj_dash.analysis.indicators import METRICS
+from ucj_dash.geography.regions import NATION_CODE, Level
+from ucj_dash.text import fmt
+from ucj_dash.text.i18n import t
+from ucj_dash.views import drill, mapview, slides
+from ui import loaders, state
 
-view, notices, reg, ds, settings, period = shared.page_setup()
+view, notices, reg, ds, settings, period = state.page_setup()
 lang = view.lang
 metric = METRICS[view.metric]
 params = st.query_params.to_dict()
@@ -32,7 +34,7 @@ st.session_state[POS_KEY] = (view.region, slide.key, include_children)
 notices = [*notices, *slide_notices]
 # the URL always names the slide shown (a broken or partial link is repaired, so reloading shows the same slide)
 if notices or params.get(slides.SLIDE_PARAM) != slide.key or include_children != slides.wants_children(params):
-    shared.set_view(view, slide=slide.key, children="1" if include_children else None)
+    state.set_view(view, slide=slide.key, children="1" if include_children else None)
 
 E = html.escape
 SIM = t("simulated.label", lang)
@@ -168,7 +170,7 @@ with st.container(key="present_keys"):  # hidden: the iframe only runs the scrip
 
 def show(current: drill.View, key: str, children: bool) -> None:
     st.session_state[POS_KEY] = (current.region, key, children)
-    shared.set_view(current, slide=key, children="1" if children else None)
+    state.set_view(current, slide=key, children="1" if children else None)
 
 
 def step(action: str) -> None:
@@ -177,22 +179,22 @@ def step(action: str) -> None:
     Not from the URL: a second press of a clicker while the first is still being drawn comes with
     the browser's old URL, and must still move one slide further.
     """
-    current = shared.current_view()[0]
+    current = state.current_view()[0]
     region, key, children = st.session_state.get(POS_KEY) or (None, None, False)
     if region != current.region:
         params = st.query_params.to_dict()
         key, children = params.get(slides.SLIDE_PARAM), slides.wants_children(params)
-    deck_now, i, children, _ = slides.resolve(shared.registry(), current.region, {slides.SLIDE_PARAM: key,
+    deck_now, i, children, _ = slides.resolve(loaders.registry(), current.region, {slides.SLIDE_PARAM: key,
                                                                                slides.CHILDREN_PARAM: "1" if children else ""})
     show(current, slides.step(deck_now, i, action), children)
 
 
 def on_children_toggle() -> None:
-    current = shared.current_view()[0]
+    current = state.current_view()[0]
     on = bool(st.session_state.get("present_children_w"))
     key = (st.session_state.get(POS_KEY) or (None, slides.BASE_SLIDES[0]))[1]
     if not on and key.startswith(slides.CHILD_PREFIX):  # the child slides go: stay on the last slide that remains
-        key = slides.deck(shared.registry(), current.region, False)[-1].key
+        key = slides.deck(loaders.registry(), current.region, False)[-1].key
     show(current, key, on)
 
 
@@ -257,16 +259,16 @@ if slide.kind == "title":
     )
 
 elif slide.kind == "map":
-    table = shared.children_table_cached(ds.meta.id, parent, period, settings.key())
+    table = loaders.children_table_cached(ds.meta.id, parent, period, settings.key())
     classes = mapview.classify(table[metric.column], metric, view.classification, settings, lang)
-    geoms = shared.children_geoms(parent, child_level)
+    geoms = loaders.children_geoms(parent, child_level)
     html_block(
         "<h2>"
         + E(t("present.heading.map", lang, metric=t("metric." + metric.key, lang), level=t("level." + child_level.key, lang),
               region=reg.name(parent)))
         + "</h2>"
     )
-    geojson = shared.layer_geojson_cached(
+    geojson = loaders.layer_geojson_cached(
         ds.meta.id, parent, period, metric.key, view.classification, lang, view.selected_village, settings.key()
     )
     fg = mapview.choropleth_group(
@@ -274,7 +276,7 @@ elif slide.kind == "map":
     )
     bounds = mapview.map_bounds(geoms) if len(geoms) else (95.0, -11.0, 141.0, 6.0)
     st_folium(
-        mapview.base_map(shared.ASSET_URLS),
+        mapview.base_map(loaders.ASSET_URLS),
         key="present_map",
         feature_group_to_add=fg,
         center=((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2),
@@ -296,8 +298,8 @@ elif slide.kind == "figures":
     )
 
 elif slide.kind == "priority":
-    table = shared.children_table_cached(ds.meta.id, parent, period, settings.key())
-    items = slides.priority_items(table, settings, shared.priority_rule(), lang)
+    table = loaders.children_table_cached(ds.meta.id, parent, period, settings.key())
+    items = slides.priority_items(table, settings, state.priority_rule(), lang)
     rows = "".join(
         f'<tr data-code="{E(item.code)}"><td class="ucj-rank">{item.rank}</td><td class="ucj-name">{E(item.name)}</td>'
         f'<td class="ucj-reason">{E(item.reason)}</td></tr>'
@@ -338,7 +340,7 @@ else:  # one child region
     extra = ""
     if not (pd.isna(row["employed_workers"]) and pd.isna(row["population"])):
         vul = next(line for line in slides.cost_lines(row, settings, lang) if line.group == "vulnerable")
-        extra = (f'<p class="ucj-note">{E(priority.reason(row, settings, lang, shared.priority_rule().coverage))}</p>'
+        extra = (f'<p class="ucj-note">{E(priority.reason(row, settings, lang, state.priority_rule().coverage))}</p>'
                  f'<p class="ucj-note">{E(t("present.child.cost", lang, n=vul.workers, monthly=vul.monthly, yearly=vul.yearly))}'
                  f" {E(slides.cost_rate_note(settings, lang))}</p>")
     html_block(
@@ -360,7 +362,7 @@ with st.container(horizontal=True, gap="small", key="present_controls", vertical
         st.session_state["present_children_w"] = include_children
         st.toggle(t("present.children", lang), key="present_children_w", on_change=on_children_toggle)
     if st.button(t("present.exit", lang), key="present_exit"):
-        shared.open_page("pages/map.py", view)
+        state.open_page("pages/map.py", view)
 
 url = st.context.url or ""
 link = f"{url.rstrip('/')}?" + urlencode(slides.query(drill.to_query(view), slide.key, include_children))

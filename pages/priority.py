@@ -9,19 +9,22 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pages import shared
-from ucj_dash import fmt, mapview, priority, workbook
-from ucj_dash.exportnames import export_filename
+from ucj_dash.analysis import priority
+from ucj_dash.analysis.indicators import COVERAGES, available_coverages
 from ucj_dash.errors import UserError
-from ucj_dash.indicators import COVERAGES, available_coverages
-from ucj_dash.i18n import t
-from ucj_dash.regions import NATION_CODE, Level, level_of
+from ucj_dash.exports import workbook
+from ucj_dash.exports.filenames import export_filename
+from ucj_dash.geography.regions import NATION_CODE, Level, level_of
+from ucj_dash.text import fmt
+from ucj_dash.text.i18n import t
+from ucj_dash.views import mapview
+from ui import loaders, state, widgets
 
 PROFILE = "pages/profile.py"
 
-view, notices, reg, ds, settings, period = shared.page_setup()
+view, notices, reg, ds, settings, period = state.page_setup()
 if st.session_state.get("open_profile"):  # a click on the map, the chart or the list
-    shared.open_page(PROFILE, replace(view, region=st.session_state.pop("open_profile")))
+    state.open_page(PROFILE, replace(view, region=st.session_state.pop("open_profile")))
 lang = view.lang
 parent = view.map_parent
 parent_name = reg.name(parent)
@@ -40,7 +43,7 @@ if level_param:
                                  level=t("level." + levels[0].key, lang)))
         level = levels[0]
 
-rule = shared.priority_rule()
+rule = state.priority_rule()
 coverages = available_coverages(ds.at(period))
 if rule.coverage not in coverages:
     rule = replace(rule, coverage=coverages[0])
@@ -48,22 +51,22 @@ measure = t("coverage.short." + rule.coverage, lang)
 
 
 def go_to(**changes) -> None:
-    shared.set_view(replace(shared.current_view()[0], **changes), **shared.page_params())
+    state.set_view(replace(state.current_view()[0], **changes), **state.page_params())
 
 
 def set_level() -> None:
-    shared.set_view(shared.current_view()[0], **{**shared.page_params(), "plevel": st.session_state["plevel_w"]})
+    state.set_view(state.current_view()[0], **{**state.page_params(), "plevel": st.session_state["plevel_w"]})
 
 
 def set_rule(**changes) -> None:
-    st.session_state[shared.RULE_KEY] = asdict(replace(shared.priority_rule(), **changes))
+    st.session_state[state.RULE_KEY] = asdict(replace(state.priority_rule(), **changes))
 
 
-shared.language_switch(view)
-shared.settings_notice(lang)
+widgets.language_switch(view)
+widgets.settings_notice(lang)
 level_name = t("level." + level.key, lang)
 st.title(t("priority.title", lang, level=level_name, region=parent_name))
-shared.simulated_banner(ds, lang)
+widgets.simulated_banner(ds, lang)
 for notice in notices:
     st.info(notice.message(lang), icon="ℹ️")
 st.markdown(t("priority.intro", lang, baseline=fmt.percent(settings.baseline_pct, lang, 2), measure=measure))
@@ -75,7 +78,7 @@ with st.container(horizontal=True, gap="small", key="priority_crumbs"):
                   kwargs={"region": c}, disabled=c == parent, type="tertiary")
 c_search, c_level, c_cov, c_period = st.columns([3, 2, 2, 1])
 with c_search:
-    shared.region_search(lang, lambda picked: go_to(region=picked), key="prsearch")
+    widgets.region_search(lang, lambda picked: go_to(region=picked), key="prsearch")
 with c_level:
     st.session_state["plevel_w"] = level.key
     st.selectbox(t("priority.level", lang), [lv.key for lv in levels], key="plevel_w",
@@ -96,20 +99,20 @@ with st.expander(t("priority.rule", lang)):
         st.session_state[f"rule_{field}"] = float(getattr(rule, field))
         col.number_input(t("priority.rule." + label, lang), min_value=0.0, max_value=100.0, step=0.5, key=f"rule_{field}",
                          on_change=lambda f=field: set_rule(**{f: st.session_state[f"rule_{f}"]}))
-    st.button(t("priority.rule.reset", lang), on_click=lambda: st.session_state.pop(shared.RULE_KEY, None))
+    st.button(t("priority.rule.reset", lang), on_click=lambda: st.session_state.pop(state.RULE_KEY, None))
 st.markdown(t("priority.rule.text", lang, first=t("priority.rule.first", lang) if rule.act_first_group_first else "",
               w_ep=fmt.number(rule.weight_extreme_poor, lang, 1), w_vul=fmt.number(rule.weight_vulnerable, lang, 1),
               w_gap=fmt.number(rule.weight_gap, lang, 1)))
 
 # ---- the groups
-ranked, geojson = shared.priority_view_cached(ds.meta.id, parent, int(level), period, settings.key(), tuple(asdict(rule).items()), lang)
+ranked, geojson = loaders.priority_view_cached(ds.meta.id, parent, int(level), period, settings.key(), tuple(asdict(rule).items()), lang)
 counts = priority.group_counts(ranked)
 cov_col = COVERAGES[rule.coverage].column
 
 left, right = st.columns([1, 1], gap="medium")
 with left:
     st.subheader(t("priority.map", lang))
-    geoms = shared.children_geoms(parent, level)
+    geoms = loaders.children_geoms(parent, level)
     fg = mapview.choropleth_group(geojson, "bivariate", [t("tooltip." + f, lang) for f in ("name", "kind", "code", "value", "period", "source", "note")])
     bounds = mapview.map_bounds(geoms) if len(geoms) else (95.0, -11.0, 141.0, 6.0)
 
@@ -119,7 +122,7 @@ with left:
         if code in reg:
             st.session_state["open_profile"] = code
 
-    st_folium(mapview.base_map(shared.ASSET_URLS), key="prmap", feature_group_to_add=fg,
+    st_folium(mapview.base_map(loaders.ASSET_URLS), key="prmap", feature_group_to_add=fg,
               center=((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2), zoom=mapview.zoom_for(bounds),
               returned_objects=["last_active_drawing"], on_change=on_map_click, height=460, use_container_width=True)
     st.markdown(priority.bivariate_legend_html(counts, settings, lang, ds.meta.simulated), unsafe_allow_html=True)

@@ -8,14 +8,20 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages import exports, shared
-from ucj_dash import cost, fmt, mapview, profile
+from ucj_dash.analysis import cost, profile
+from ucj_dash.analysis.indicators import (
+    COVERAGES,
+    DEFAULT_COVERAGE,
+    available_coverages,
+)
 from ucj_dash.errors import UserError
-from ucj_dash.indicators import COVERAGES, DEFAULT_COVERAGE, available_coverages
-from ucj_dash.i18n import t
-from ucj_dash.regions import NATION_CODE, Level, parent_of
+from ucj_dash.geography.regions import NATION_CODE, Level, parent_of
+from ucj_dash.text import fmt
+from ucj_dash.text.i18n import t
+from ucj_dash.views import mapview
+from ui import exports, loaders, state, widgets
 
-view, notices, reg, ds, settings, period = shared.page_setup()
+view, notices, reg, ds, settings, period = state.page_setup()
 lang = view.lang
 code = view.region
 name = reg.name(code)
@@ -31,19 +37,19 @@ measure = t("coverage.short." + cov_key, lang)
 
 
 def go_to(**changes) -> None:
-    shared.set_view(replace(shared.current_view()[0], **changes), **shared.page_params())
+    state.set_view(replace(state.current_view()[0], **changes), **state.page_params())
 
 
 def pick_coverage() -> None:
-    shared.set_view(shared.current_view()[0], **{**shared.page_params(), "cov": st.session_state["cov_w"]})
+    state.set_view(state.current_view()[0], **{**state.page_params(), "cov": st.session_state["cov_w"]})
 
 
-shared.language_switch(view)
-shared.settings_notice(lang)
+widgets.language_switch(view)
+widgets.settings_notice(lang)
 st.title(name)
 kind = t("kind." + reg.kind(code), lang)
 st.caption(t("profile.kind_path", lang, kind=kind, path=reg.path_label(code), code=code))
-shared.simulated_banner(ds, lang)
+widgets.simulated_banner(ds, lang)
 for notice in notices:
     st.info(notice.message(lang), icon="ℹ️")
 
@@ -53,7 +59,7 @@ with st.container(horizontal=True, gap="small", key="profile_crumbs"):
         st.button(reg.name(c), key=f"pcrumb_{c}", on_click=go_to, kwargs={"region": c}, type="tertiary")
 c_search, c_period, c_cov = st.columns([3, 1, 2])
 with c_search:
-    shared.region_search(lang, lambda picked: go_to(region=picked), key="psearch")
+    widgets.region_search(lang, lambda picked: go_to(region=picked), key="psearch")
 with c_period:
     st.session_state["pperiod_w"] = period
     st.selectbox(t("map.period", lang), ds.periods, key="pperiod_w", on_change=lambda: go_to(period=st.session_state["pperiod_w"]))
@@ -64,7 +70,7 @@ with c_cov:
         st.caption(t("coverage.unavailable", lang, what=t("coverage.short.employed_registered", lang)))
 
 # ---- headline figures
-profile_cache = shared.profile_cached(ds.meta.id, code, period, settings.key())
+profile_cache = loaders.profile_cached(ds.meta.id, code, period, settings.key())
 row = mapview.region_row(ds, code, period, settings)
 figures = profile.coverage_figures(row, cov_key)
 nation = mapview.region_row(ds, NATION_CODE, period, settings)
@@ -88,7 +94,7 @@ with k1:
         delta = (t("profile.target_met", lang, target=target_text) if figures.target_met
                  else t("profile.vs_target", lang, delta=fmt.points(figures.pct - figures.target_pct, lang, 1), target=target_text))
     st.metric(t("profile.coverage", lang, measure=measure), fmt.percent(figures.pct, lang), delta=delta,
-              **shared.delta_style(1 if figures.target_met else (figures.pct - figures.target_pct)),
+              **widgets.delta_style(1 if figures.target_met else (figures.pct - figures.target_pct)),
               help=f"{t('coverage.' + cov_key, lang)}. {t('coverage.target_note', lang)} {target.source} ({target.as_of})")
     st.caption(source_line)
 with k2:
@@ -104,7 +110,7 @@ with k4:
     rate = row["extreme_poverty_rate_pct"]
     st.metric(t("profile.extreme_poverty", lang), fmt.percent(rate, lang, 2),
               delta=t("kpi.vs_baseline", lang, delta=fmt.points(row["extreme_poverty_vs_baseline_pp"], lang)) if not pd.isna(rate) else None,
-              **shared.delta_style(row["extreme_poverty_vs_baseline_pp"], higher_is_better=False),
+              **widgets.delta_style(row["extreme_poverty_vs_baseline_pp"], higher_is_better=False),
               help=t("kpi.extreme_poverty.help", lang, baseline=fmt.percent(baseline.value, lang, 2), source=baseline.source, as_of=baseline.as_of, note=baseline.note))
     if parent_row is not None and parent == NATION_CODE:
         st.caption(t("profile.vs_nation", lang, nation_rate=fmt.percent(nation["extreme_poverty_rate_pct"], lang, 2)))
@@ -121,11 +127,11 @@ with k5:
                  n=fmt.number(officials.villages_all_enrolled, lang), reporting=fmt.number(officials.villages_reporting, lang)))
     st.caption(source_line)
 
-exports.export_buttons(ds, reg, replace(view, period=period), settings, lang, shared.priority_rule(), key_prefix="profile_export")
+exports.export_buttons(ds, reg, replace(view, period=period), settings, lang, state.priority_rule(), key_prefix="profile_export")
 with st.container(horizontal=True, key="profile_links"):
-    shared.view_link("pages/map.py", view, t("map.open_map", lang), icon=":material/map:")
+    state.view_link("pages/map.py", view, t("map.open_map", lang), icon=":material/map:")
     if code != NATION_CODE and reg.level(code) < Level.VILLAGE:
-        shared.view_link("pages/priority.py", view, t("map.open_priority", lang), icon=":material/flag:")
+        state.view_link("pages/priority.py", view, t("map.open_priority", lang), icon=":material/flag:")
 
 
 # ---- trend
@@ -175,7 +181,7 @@ def _bar(table: pd.DataFrame, highlight: str | None, title: str, key: str) -> No
 # ---- children
 if code == NATION_CODE or reg.level(code) < Level.VILLAGE:
     child_level = Level(reg.level(code) + 1) if code != NATION_CODE else Level.PROVINCE
-    children = shared.children_table_cached(ds.meta.id, code, period, settings.key())
+    children = loaders.children_table_cached(ds.meta.id, code, period, settings.key())
     level_name = t("level." + child_level.key, lang)
     st.subheader(t("profile.children", lang, level=level_name, region=name, measure=measure))
     c_chart, c_table = st.columns([1, 1])
@@ -226,7 +232,7 @@ if code != NATION_CODE:
         st.markdown(t("profile.rank", lang, rank=rank.rank, with_data=rank.with_data, level=level_name, parent=parent_name, measure=measure))
     if rank.with_data < rank.total:
         st.caption(t("profile.rank_partial", lang, n=rank.total - rank.with_data))
-    siblings = shared.children_table_cached(ds.meta.id, parent, period, settings.key())
+    siblings = loaders.children_table_cached(ds.meta.id, parent, period, settings.key())
     if len(siblings) <= 120:
         _bar(siblings, code, t("profile.children", lang, level=level_name, region=parent_name, measure=measure), "siblings_bar")
 

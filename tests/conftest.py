@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ucj_dash import boundaries, cli, store
+from ucj_dash import cli
+from ucj_dash.datasets import store
+from ucj_dash.geography import boundaries
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,8 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from ucj_dash import admin, store
+from ucj_dash import admin
+from ucj_dash.datasets import store
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "kata-sandi-Rahasia-123"

@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ucj_dash import fmt, mapview, priority
-from ucj_dash.regions import Level
-from ucj_dash.settings import Settings
+from ucj_dash.analysis import priority
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.geography.regions import Level
+from ucj_dash.text import fmt
+from ucj_dash.views import mapview
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -210,7 +212,7 @@ def test_moving_between_pages_keeps_region_metric_and_period(registry):
 def test_metric_arrows_follow_the_number_not_the_minus_sign():
     from streamlit.proto.Metric_pb2 import Metric
 
-    from pages import shared
+    from ui import widgets
 
     at = _open("pages/profile.py", region="53")
     coverage = _metric(at, "Cakupan (cakupan aktif)")
@@ -222,6 +224,6 @@ def test_metric_arrows_follow_the_number_not_the_minus_sign():
     met = _metric(at, "Cakupan (cakupan aktif)")
     assert met.delta.startswith("target 10,00% tercapai")
     assert (met.proto.direction, met.proto.color) == (Metric.MetricDirection.UP, Metric.MetricColor.GREEN)
-    assert shared.delta_style(-16.3) == {"delta_arrow": "down", "delta_color": "red"}
-    assert shared.delta_style(0.88, higher_is_better=False) == {"delta_arrow": "up", "delta_color": "red"}
-    assert shared.delta_style(float("nan")) == {"delta_arrow": "off", "delta_color": "off"}
+    assert widgets.delta_style(-16.3) == {"delta_arrow": "down", "delta_color": "red"}
+    assert widgets.delta_style(0.88, higher_is_better=False) == {"delta_arrow": "up", "delta_color": "red"}
+    assert widgets.delta_style(float("nan")) == {"delta_arrow": "off", "delta_color": "off"}

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import shapely
 
-from ucj_dash import boundaries
-from ucj_dash.boundaries import paths_to_geometries, payload_bytes, read_layer
-from ucj_dash.regions import Level
+from ucj_dash.geography import boundaries
+from ucj_dash.geography.boundaries import paths_to_geometries, payload_bytes, read_layer
+from ucj_dash.geography.regions import Level
 
 KB = 1000
 

@@ -7,9 +7,12 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from ucj_dash import brief, cost, fmt, mapview, priority
-from ucj_dash.dataset import Dataset
-from ucj_dash.settings import Settings
+from ucj_dash.analysis import cost, priority
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.datasets.dataset import Dataset
+from ucj_dash.exports import brief
+from ucj_dash.text import fmt
+from ucj_dash.views import mapview
 
 
 @pytest.fixture(scope="module")

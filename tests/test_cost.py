@@ -3,8 +3,9 @@
 import numpy as np
 import pandas as pd
 
-from ucj_dash import cost, fmt
-from ucj_dash.settings import DEFAULTS, Settings
+from ucj_dash.analysis import cost
+from ucj_dash.analysis.settings import DEFAULTS, Settings
+from ucj_dash.text import fmt
 
 
 def test_package_rates_are_named_settings_with_their_regulation():

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucj_dash import indicators
-from ucj_dash.dataset import Dataset, DatasetMeta, roll_up
-from ucj_dash.regions import NATION_CODE
+from ucj_dash.analysis import indicators
+from ucj_dash.datasets.dataset import Dataset, DatasetMeta, roll_up
+from ucj_dash.geography.regions import NATION_CODE
 
 
 def _figures(rows):

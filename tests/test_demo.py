@@ -4,7 +4,8 @@ import hashlib
 
 import pandas as pd
 
-from ucj_dash import demo, indicators
+from ucj_dash.analysis import indicators
+from ucj_dash.datasets import demo
 
 
 def _digest(frame: pd.DataFrame) -> str:

@@ -2,9 +2,9 @@
 
 import pytest
 
-from ucj_dash import drill
-from ucj_dash.drill import View
-from ucj_dash.regions import Level
+from ucj_dash.geography.regions import Level
+from ucj_dash.views import drill
+from ucj_dash.views.drill import View
 
 PERIODS = ["2024-09", "2024-12"]
 

@@ -20,11 +20,19 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from ucj_dash import importer, mapview, store, template
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.datasets import importer, store, template
+from ucj_dash.datasets.importer import (
+    ERROR,
+    WARNING,
+    check,
+    parse_number,
+    parse_period,
+    store_import,
+)
 from ucj_dash.errors import UserError
-from ucj_dash.i18n import TEXTS
-from ucj_dash.importer import ERROR, WARNING, check, parse_number, parse_period, store_import
-from ucj_dash.settings import Settings
+from ucj_dash.text.i18n import TEXTS
+from ucj_dash.views import mapview
 
 PERIOD = "2024-12"
 HEADER = ["region_code", "region_name", "period", "population", "employed_workers", "active_participants",

@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucj_dash import fmt, indicators
-from ucj_dash.i18n import TEXTS
-from ucj_dash.settings import DEFAULTS, Settings
+from ucj_dash.analysis import indicators
+from ucj_dash.analysis.settings import DEFAULTS, Settings
+from ucj_dash.text import fmt
+from ucj_dash.text.i18n import TEXTS
 
 
 def _counts(**cols):
@@ -114,7 +115,7 @@ def test_available_coverages_follow_the_data():
 
 
 def test_settings_package_follows_its_parts_and_edits_are_checked(registry):
-    from ucj_dash.settings import check
+    from ucj_dash.analysis.settings import check
 
     s = Settings({"jkk_bpu_min_rp": 12_000})
     assert s["bpu_min_package_rp"] == 18_800

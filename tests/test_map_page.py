@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
-from ucj_dash.indicators import METRICS
+from ucj_dash.analysis.indicators import METRICS
 
 
 def _run(**params) -> AppTest:
@@ -107,8 +107,8 @@ def test_about_page_attributes_sources():
 
 
 def test_partial_dataset_says_how_much_it_covers(tmp_path, monkeypatch, demo_dataset):
-    from ucj_dash import store
-    from ucj_dash.dataset import Dataset, DatasetMeta
+    from ucj_dash.datasets import store
+    from ucj_dash.datasets.dataset import Dataset, DatasetMeta
 
     monkeypatch.setenv("UCJ_DATA_DIR", str(tmp_path))
     store.save(demo_dataset)

@@ -10,10 +10,11 @@ import shapely
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from ucj_dash import mapimage, mapview
-from ucj_dash.dataset import Dataset
-from ucj_dash.indicators import METRICS
-from ucj_dash.settings import Settings
+from ucj_dash.analysis.indicators import METRICS
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.datasets.dataset import Dataset
+from ucj_dash.exports import mapimage
+from ucj_dash.views import mapview
 
 
 def _pixels(png: bytes) -> tuple[Image.Image, np.ndarray]:

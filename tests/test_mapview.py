@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucj_dash import mapview
-from ucj_dash.boundaries import read_layer
-from ucj_dash.dataset import Dataset, DatasetMeta
-from ucj_dash.indicators import METRICS
-from ucj_dash.regions import Level
-from ucj_dash.settings import Settings
+from ucj_dash.analysis.indicators import METRICS
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.datasets.dataset import Dataset, DatasetMeta
+from ucj_dash.geography.boundaries import read_layer
+from ucj_dash.geography.regions import Level
+from ucj_dash.views import mapview
 
 
 def test_children_table_has_every_child_and_no_data_as_nan(registry, demo_dataset):

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ucj_dash import fmt, mapview, slides
-from ucj_dash.settings import Settings
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.text import fmt
+from ucj_dash.views import mapview, slides
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 NTT = "53"

@@ -3,8 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from ucj_dash import priority
-from ucj_dash.settings import Settings
+from ucj_dash.analysis import priority
+from ucj_dash.analysis.settings import Settings
 
 
 def _table(**cols) -> pd.DataFrame:
@@ -90,7 +90,7 @@ def test_moving_the_baseline_moves_regions_between_groups():
 
 
 def test_real_provinces_every_region_in_exactly_one_group(demo_dataset, registry):
-    from ucj_dash import mapview
+    from ucj_dash.views import mapview
 
     table = mapview.children_table(demo_dataset, registry, "ID", demo_dataset.latest_period, Settings())
     ranked = priority.rank(table, Settings())

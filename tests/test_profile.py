@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucj_dash import mapview, profile
-from ucj_dash.regions import Level
-from ucj_dash.settings import Settings
+from ucj_dash.analysis import profile
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.geography.regions import Level
+from ucj_dash.views import mapview
 
 
 def test_trend_has_every_period_and_the_latest_matches_the_region_row(demo_dataset):

@@ -4,7 +4,15 @@ import pandas as pd
 import pytest
 
 from ucj_dash.errors import InvalidRegionCode, UnknownRegionCode
-from ucj_dash.regions import NATION_CODE, Level, ancestors_of, fold_text, level_of, normalize_code, parent_of
+from ucj_dash.geography.regions import (
+    NATION_CODE,
+    Level,
+    ancestors_of,
+    fold_text,
+    level_of,
+    normalize_code,
+    parent_of,
+)
 
 
 def test_registry_holds_every_kepmendagri_region(registry):

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ucj_dash import store
-from ucj_dash.dataset import Dataset, DatasetMeta
+from ucj_dash.datasets import store
+from ucj_dash.datasets.dataset import Dataset, DatasetMeta
 from ucj_dash.errors import UserError
 
 

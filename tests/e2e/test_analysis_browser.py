@@ -13,13 +13,19 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Frame, Page, expect
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Frame, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.leaflet_probe import DRAWN_CODES_JS, HIT_POINT_JS, MAP_DRAWN_JS, MAP_IFRAME, MAP_PATH
-from ucj_dash import boundaries
-from ucj_dash.regions import Registry
+from tests.e2e.leaflet_probe import (
+    DRAWN_CODES_JS,
+    HIT_POINT_JS,
+    MAP_DRAWN_JS,
+    MAP_IFRAME,
+    MAP_PATH,
+)
+from ucj_dash.geography import boundaries
+from ucj_dash.geography.regions import Registry
 
 PROVINCE = "53"  # Nusa Tenggara Timur
 KABUPATEN = "53.11"  # Kabupaten Sumba Timur: the largest kabupaten of NTT on the map

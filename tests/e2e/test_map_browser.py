@@ -15,9 +15,15 @@ import pytest
 from playwright.sync_api import Frame, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from ucj_dash import boundaries
-from tests.e2e.leaflet_probe import DRAWN_CODES_JS, HIT_POINT_JS, MAP_DRAWN_JS, MAP_IFRAME, MAP_PATH
-from ucj_dash.regions import Level, Registry, level_of
+from tests.e2e.leaflet_probe import (
+    DRAWN_CODES_JS,
+    HIT_POINT_JS,
+    MAP_DRAWN_JS,
+    MAP_IFRAME,
+    MAP_PATH,
+)
+from ucj_dash.geography import boundaries
+from ucj_dash.geography.regions import Level, Registry, level_of
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 PROVINCE = "61"  # Kalimantan Barat: large polygons, easy to hit

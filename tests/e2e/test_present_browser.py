@@ -12,8 +12,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.leaflet_probe import MAP_IFRAME, MAP_PATH
 from tests.e2e.test_map_browser import display_children, map_frame, wait_for_map
-from ucj_dash import fmt, mapview, slides
-from ucj_dash.settings import Settings
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.text import fmt
+from ucj_dash.views import mapview, slides
 
 NTT = "53"
 SIMULATED = "Data simulasi / simulated data"

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ucj_dash import fmt
-from ucj_dash.i18n import t
-from ucj_dash.indicators import COVERAGES, DEFAULT_COVERAGE
-from ucj_dash.settings import Settings
+from ucj_dash.analysis.indicators import COVERAGES, DEFAULT_COVERAGE
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.text import fmt
+from ucj_dash.text.i18n import t
 
 #: groups in priority order; the first is where poverty is high and coverage low
 QUADRANTS = ("act_first", "poor_on_target", "low_coverage", "on_track", "no_data")
@@ -168,7 +168,7 @@ def group_counts(ranked: pd.DataFrame) -> dict[str, int]:
 
 def quadrant_classes(quadrant: pd.Series, lang: str = "id"):
     """The groups as map classes (colour per group, no-data hatched) for :func:`mapview.layer_geojson`."""
-    from ucj_dash.mapview import Classes
+    from ucj_dash.views.mapview import Classes
 
     drawn = QUADRANTS[:-1]
     index = np.array([drawn.index(q) if q in drawn else -1 for q in quadrant], dtype=int)

@@ -1,4 +1,4 @@
-"""Download buttons for the map PNG, the PDF brief and the XLSX workbook (imported by pages, not a page).
+"""Download buttons for the map PNG, the PDF brief and the XLSX workbook .
 
 The files are made only when a button is clicked: ``st.download_button`` is
 given a callable, which Streamlit runs on click in its own thread, and
@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ucj_dash import brief, drill, mapimage, priority, workbook
-from ucj_dash.dataset import Dataset
-from ucj_dash.exportnames import export_filename
-from ucj_dash.i18n import t
-from ucj_dash.regions import Registry
-from ucj_dash.settings import Settings
+from ucj_dash.analysis import priority
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.datasets.dataset import Dataset
+from ucj_dash.exports import brief, mapimage, workbook
+from ucj_dash.exports.filenames import export_filename
+from ucj_dash.geography.regions import Registry
+from ucj_dash.text.i18n import t
+from ucj_dash.views import drill
 
 MIME = {
     "png": "image/png",

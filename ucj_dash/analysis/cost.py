@@ -2,7 +2,7 @@
 
 Regional governments pay JKK + JKM for vulnerable workers (Rp16,800 per worker
 per month by default; optionally plus the minimum JHT, Rp20,000). The rates are
-named settings with their regulation (:mod:`ucj_dash.settings`). Money is in
+named settings with their regulation (:mod:`ucj_dash.analysis.settings`). Money is in
 rupiah; missing worker counts give NaN, never Rp0.
 """
 
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ucj_dash import fmt
-from ucj_dash.i18n import t
-from ucj_dash.settings import Settings
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.text import fmt
+from ucj_dash.text.i18n import t
 
 #: who the regional government would enrol → the column of uncovered persons
 GROUPS = {

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from datetime import date
 
-from ucj_dash.regions import NATION_CODE
+from ucj_dash.geography.regions import NATION_CODE
 
 MAX_SLUG = 40
 

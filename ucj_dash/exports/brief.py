@@ -24,14 +24,25 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from ucj_dash import cost, fmt, mapimage, mapview, priority, profile
-from ucj_dash.dataset import Dataset
-from ucj_dash.i18n import t
-from ucj_dash.regions import Level, Registry, level_of, parent_of
-from ucj_dash.settings import Settings
-from ucj_dash.workbook import rule_text
+from ucj_dash.analysis import cost, priority, profile
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.datasets.dataset import Dataset
+from ucj_dash.exports import mapimage
+from ucj_dash.exports.workbook import rule_text
+from ucj_dash.geography.regions import Level, Registry, level_of, parent_of
+from ucj_dash.text import fmt
+from ucj_dash.text.i18n import t
+from ucj_dash.views import mapview
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"

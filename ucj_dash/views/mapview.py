@@ -17,13 +17,14 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
-from ucj_dash import fmt, indicators
-from ucj_dash.boundaries import feature_collection
-from ucj_dash.dataset import COUNT_COLUMNS, Dataset
-from ucj_dash.i18n import t
-from ucj_dash.indicators import Metric
-from ucj_dash.regions import Level, Registry
-from ucj_dash.settings import Settings
+from ucj_dash.analysis import indicators
+from ucj_dash.analysis.indicators import Metric
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.datasets.dataset import COUNT_COLUMNS, Dataset
+from ucj_dash.geography.boundaries import feature_collection
+from ucj_dash.geography.regions import Level, Registry
+from ucj_dash.text import fmt
+from ucj_dash.text.i18n import t
 
 # ColorBrewer schemes (colour-blind safe), light to dark.
 PALETTES = {

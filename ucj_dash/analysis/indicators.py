@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ucj_dash.settings import Settings
+from ucj_dash.analysis.settings import Settings
 
 
 def pct(part, whole):

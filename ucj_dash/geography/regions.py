@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ucj_dash import sqldump
 from ucj_dash.errors import InvalidRegionCode, UnknownRegionCode
+from ucj_dash.geography import sqldump
 
 NATION_CODE = "ID"
 

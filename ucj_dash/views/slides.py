@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ucj_dash import cost, fmt, priority
+from ucj_dash.analysis import cost, priority
+from ucj_dash.analysis.settings import Settings
 from ucj_dash.errors import UserError
-from ucj_dash.regions import Level, Registry, level_of
-from ucj_dash.settings import Settings
-from ucj_dash.i18n import t
+from ucj_dash.geography.regions import Level, Registry, level_of
+from ucj_dash.text import fmt
+from ucj_dash.text.i18n import t
 
 SLIDE_PARAM = "slide"
 CHILDREN_PARAM = "children"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ucj_dash.dataset import Dataset, DatasetMeta
+from ucj_dash.datasets.dataset import Dataset, DatasetMeta
 from ucj_dash.errors import UserError
 from ucj_dash.paths import data_dir
 
@@ -102,7 +102,7 @@ def new_id(name: str, sha256: str) -> str:
     file imported twice under the same name gets the same id (so it is refused
     instead of stored twice).
     """
-    from ucj_dash.regions import fold_text
+    from ucj_dash.geography.regions import fold_text
 
     slug = fold_text(name).replace(" ", "-")[:40].strip("-") or "data"
     return f"{slug}-{sha256[:8]}"

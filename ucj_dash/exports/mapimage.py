@@ -1,8 +1,8 @@
 """The map as a PNG for reports: the same children, classes and colours as the interactive map.
 
 :func:`render_png` draws the children of one region from the display geometry
-the interactive map uses (:func:`ucj_dash.boundaries.read_layer`, EPSG:4326),
-coloured with exactly the classes of :func:`ucj_dash.mapview.classify`.
+the interactive map uses (:func:`ucj_dash.geography.boundaries.read_layer`, EPSG:4326),
+coloured with exactly the classes of :func:`ucj_dash.views.mapview.classify`.
 Regions without data are hatched grey, never given a class colour. Drawing
 uses Matplotlib's Agg canvas directly (no pyplot, no global backend), so it is
 safe in a server thread.
@@ -27,12 +27,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path
 
-from ucj_dash import boundaries, fmt, mapview
-from ucj_dash.dataset import Dataset
-from ucj_dash.i18n import t
-from ucj_dash.indicators import METRICS
-from ucj_dash.regions import NATION_CODE, Level, Registry, level_of, parent_of
-from ucj_dash.settings import Settings
+from ucj_dash.analysis.indicators import METRICS
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.datasets.dataset import Dataset
+from ucj_dash.geography import boundaries
+from ucj_dash.geography.regions import NATION_CODE, Level, Registry, level_of, parent_of
+from ucj_dash.text import fmt
+from ucj_dash.text.i18n import t
+from ucj_dash.views import mapview
 
 A4_WIDTH_IN = 8.27
 #: no-data fill: light grey hatched with mid grey, as the interactive map's pattern
@@ -225,7 +227,7 @@ def render_png(
 ) -> bytes:
     """PNG of the children of ``parent`` coloured by ``metric_key``; ``width_in`` × ``dpi`` pixels wide.
 
-    ``classification`` is a :data:`ucj_dash.drill.CLASSIFICATIONS` key;
+    ``classification`` is a :data:`ucj_dash.views.drill.CLASSIFICATIONS` key;
     ``selected`` a child code drawn with a thick outline (a village given as
     ``parent`` draws its kecamatan's villages with it selected); ``level`` draws every
     region at that level inside ``parent`` instead of its children. With

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ucj_dash.analysis.indicators import METRICS
 from ucj_dash.errors import UserError
-from ucj_dash.indicators import METRICS
-from ucj_dash.i18n import LANGS
-from ucj_dash.regions import NATION_CODE, Level, Registry, level_of, parent_of
+from ucj_dash.geography.regions import NATION_CODE, Level, Registry, level_of, parent_of
+from ucj_dash.text.i18n import LANGS
 
 DEFAULT_METRIC = "ucj_coverage"
 CLASSIFICATIONS = ("quantiles", "equal_interval", "fixed")

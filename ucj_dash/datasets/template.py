@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 import io
 
-from ucj_dash.dataset import COLUMNS
-from ucj_dash.regions import Registry
+from ucj_dash.datasets.dataset import COLUMNS
+from ucj_dash.geography.regions import Registry
 
 EXAMPLE_PARENT = "53.02"  # Kabupaten Timor Tengah Selatan (NTT)
 EXAMPLE_PERIOD = "2024-12"

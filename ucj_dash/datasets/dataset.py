@@ -2,7 +2,7 @@
 
 One row per (``region_code``, ``period``); ``period`` is ``YYYY-MM``. Every figure
 is a count of persons (NaN where unknown: missing is never 0). Rates are not
-stored: :mod:`ucj_dash.indicators` computes them from the counts, so that
+stored: :mod:`ucj_dash.analysis.indicators` computes them from the counts, so that
 figures given at one level roll up to every level above by summing counts and
 rates are recomputed from the sums, never averaged.
 """
@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from ucj_dash.regions import NATION_CODE, Level, level_of
+from ucj_dash.geography.regions import NATION_CODE, Level, level_of
 
 
 @dataclass(frozen=True)

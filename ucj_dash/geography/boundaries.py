@@ -7,7 +7,7 @@ deep for a multipolygon; many polygons are invalid as stored.
 
 :func:`build` writes, under ``geo/layers/``:
 
-- ``regions.parquet``: the registry (see :mod:`ucj_dash.regions`);
+- ``regions.parquet``: the registry (see :mod:`ucj_dash.geography.regions`);
 - ``full/<level>.parquet``: repaired source geometry (villages: ``full/desa/<kab>.parquet``);
 - ``display/<level>.parquet``: geometry for maps, simplified per level so that
   shared borders stay shared (``shapely.coverage_simplify``), islets too small
@@ -36,10 +36,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ucj_dash import sources, sqldump
 from ucj_dash.errors import BoundariesNotBuilt
+from ucj_dash.geography import archives, sqldump
+from ucj_dash.geography.regions import Level, read_registry_archive
 from ucj_dash.paths import geo_dir
-from ucj_dash.regions import Level, read_registry_archive
 
 #: Bump when the output of the build changes, so old layers are rebuilt.
 BUILDER_VERSION = 4
@@ -307,7 +307,7 @@ def read_manifest() -> dict | None:
         return None
 
 
-def _source_entry(archive: sources.Archive, path: Path) -> dict:
+def _source_entry(archive: archives.Archive, path: Path) -> dict:
     return {
         "repo": archive.repo,
         "commit": archive.commit,
@@ -324,8 +324,8 @@ def is_current(manifest: dict | None, wilayah_path: Path, boundaries_path: Path)
     if not manifest or manifest.get("builder_version") != BUILDER_VERSION:
         return False
     want = {
-        "wilayah": _source_entry(sources.WILAYAH, wilayah_path),
-        "wilayah_boundaries": _source_entry(sources.BOUNDARIES, boundaries_path),
+        "wilayah": _source_entry(archives.WILAYAH, wilayah_path),
+        "wilayah_boundaries": _source_entry(archives.BOUNDARIES, boundaries_path),
     }
     if any(manifest.get("sources", {}).get(k, {}).get(f) != v[f] for k, v in want.items() for f in ("commit", "size")):
         return False
@@ -343,8 +343,8 @@ def build(force: bool = False, workers: int | None = None, log=print) -> dict:
     when an archive can be neither found nor downloaded.
     """
     t0 = time.perf_counter()
-    wilayah_path = sources.locate(sources.WILAYAH)
-    boundaries_path = sources.locate(sources.BOUNDARIES)
+    wilayah_path = archives.locate(archives.WILAYAH)
+    boundaries_path = archives.locate(archives.BOUNDARIES)
     current = read_manifest()
     if not force and is_current(current, wilayah_path, boundaries_path):
         return current
@@ -355,13 +355,13 @@ def build(force: bool = False, workers: int | None = None, log=print) -> dict:
     tmp.mkdir(parents=True)
     log(f"Membangun lapisan batas wilayah / building boundary layers -> {root / 'layers'}")
 
-    registry = read_registry_archive(wilayah_path, sources.WILAYAH.top_dir)
+    registry = read_registry_archive(wilayah_path, archives.WILAYAH.top_dir)
     registry.to_parquet(tmp / "regions.parquet")
 
     collected: dict[str, list] = {"prov": [], "kab": [], "kec": [], "desa": []}
     stats = {"invalid_repaired": {}, "source_vertices": {}, "groups": {"kec": [], "desa": []}}
     workers = workers or min(2, os.cpu_count() or 1)
-    prefix = sources.BOUNDARIES.top_dir + "/"
+    prefix = archives.BOUNDARIES.top_dir + "/"
     # spawn: the app may build from Streamlit's threaded server, where fork is unsafe
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool, tarfile.open(boundaries_path, "r|gz") as tar:
@@ -421,8 +421,8 @@ def build(force: bool = False, workers: int | None = None, log=print) -> dict:
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - t0, 2),
         "sources": {
-            "wilayah": _source_entry(sources.WILAYAH, wilayah_path),
-            "wilayah_boundaries": _source_entry(sources.BOUNDARIES, boundaries_path),
+            "wilayah": _source_entry(archives.WILAYAH, wilayah_path),
+            "wilayah_boundaries": _source_entry(archives.BOUNDARIES, boundaries_path),
         },
         "registry_counts": {Level(lv).key: int(n) for lv, n in registry["level"].value_counts().items() if lv > 0},
         "counts": counts,

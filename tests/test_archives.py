@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ucj_dash import cli, sources
+from ucj_dash import cli
 from ucj_dash.errors import ArchiveUnavailable
+from ucj_dash.geography import archives
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def isolated(tmp_path, monkeypatch):
 
 
 def _real_archive(archive) -> Path:
-    for d in (Path(os.environ.get("UCJ_SHARED_DATA_REAL", "")), sources.PROJECT_ROOT.parent / "shared" / "data"):
+    for d in (Path(os.environ.get("UCJ_SHARED_DATA_REAL", "")), archives.PROJECT_ROOT.parent / "shared" / "data"):
         if (d / archive.filename).is_file():
             return d / archive.filename
     pytest.fail(f"the reference mirror with {archive.filename} is needed for this test")
@@ -33,10 +34,10 @@ def _real_archive(archive) -> Path:
 
 def test_offline_without_mirror_says_what_to_download_and_where(isolated):
     with pytest.raises(ArchiveUnavailable) as info:
-        sources.locate(sources.BOUNDARIES)
+        archives.locate(archives.BOUNDARIES)
     for lang in ("id", "en"):
         text = info.value.message(lang)
-        assert sources.BOUNDARIES.filename in text
+        assert archives.BOUNDARIES.filename in text
         assert "/cahyadsn/wilayah_boundaries/archive/3c5a7960f4d227a38489094d84252bdbb3f978a5.tar.gz" in text
         assert str(isolated / "mirror") in text
     assert "Unduh" in info.value.message("id") and "Download" in info.value.message("en")
@@ -51,9 +52,9 @@ def test_cli_prints_the_message_without_a_traceback(isolated, capsys, monkeypatc
 
 
 def test_mirror_variable_comes_first(isolated):
-    real = _real_archive(sources.WILAYAH)
-    os.symlink(real, isolated / "mirror" / sources.WILAYAH.filename)
-    assert sources.locate(sources.WILAYAH) == isolated / "mirror" / sources.WILAYAH.filename
+    real = _real_archive(archives.WILAYAH)
+    os.symlink(real, isolated / "mirror" / archives.WILAYAH.filename)
+    assert archives.locate(archives.WILAYAH) == isolated / "mirror" / archives.WILAYAH.filename
 
 
 def _serve(directory: Path):
@@ -64,23 +65,23 @@ def _serve(directory: Path):
 
 
 def test_download_with_progress_and_integrity_check(isolated, monkeypatch, capsys):
-    archive = sources.WILAYAH
+    archive = archives.WILAYAH
     site = isolated / "site" / archive.repo / "archive"
     site.mkdir(parents=True)
     shutil.copy(_real_archive(archive), site / f"{archive.commit}.tar.gz")
     server = _serve(isolated / "site")
     try:
         monkeypatch.setenv("UCJ_ARCHIVE_BASE_URL", f"http://127.0.0.1:{server.server_port}")
-        path = sources.locate(archive)
+        path = archives.locate(archive)
     finally:
         server.shutdown()
     assert path == isolated / "cache" / archive.filename
-    assert sources.file_sha256(path) == archive.sha256
+    assert archives.file_sha256(path) == archive.sha256
     assert "100.0%" in capsys.readouterr().err
 
 
 def test_corrupt_download_is_rejected_and_not_kept(isolated, monkeypatch):
-    archive = sources.WILAYAH
+    archive = archives.WILAYAH
     site = isolated / "site" / archive.repo / "archive"
     site.mkdir(parents=True)
     (site / f"{archive.commit}.tar.gz").write_bytes(b"<html>not an archive</html>")
@@ -88,7 +89,7 @@ def test_corrupt_download_is_rejected_and_not_kept(isolated, monkeypatch):
     try:
         monkeypatch.setenv("UCJ_ARCHIVE_BASE_URL", f"http://127.0.0.1:{server.server_port}")
         with pytest.raises(ArchiveUnavailable):
-            sources.locate(archive)
+            archives.locate(archive)
     finally:
         server.shutdown()
     assert list((isolated / "cache").iterdir()) == []

@@ -3,10 +3,10 @@
 :func:`workbook_xlsx` writes three sheets:
 
 1. the region itself and its children with every count and indicator (the
-   values of :func:`ucj_dash.mapview.region_row` and
-   :func:`ucj_dash.mapview.children_table`, which the screen shows), units in
+   values of :func:`ucj_dash.views.mapview.region_row` and
+   :func:`ucj_dash.views.mapview.children_table`, which the screen shows), units in
    the headers;
-2. the children ranked by :func:`ucj_dash.priority.rank` with the reason of each rank;
+2. the children ranked by :func:`ucj_dash.analysis.priority.rank` with the reason of each rank;
 3. "Definisi & sumber": every indicator's formula, every setting with its value,
    unit, source, date and note, the dataset's provenance and the boundary source.
 
@@ -28,13 +28,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ucj_dash import mapview, priority
-from ucj_dash.dataset import COLUMNS, Dataset
-from ucj_dash.exportnames import export_filename  # noqa: F401  (re-exported: the export helpers live together)
-from ucj_dash.i18n import t
-from ucj_dash.indicators import COVERAGES
-from ucj_dash.regions import Level, Registry, level_of
-from ucj_dash.settings import Settings
+from ucj_dash.analysis import priority
+from ucj_dash.analysis.indicators import COVERAGES
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.datasets.dataset import COLUMNS, Dataset
+from ucj_dash.exports.filenames import export_filename  # noqa: F401  (re-exported: the export helpers live together)
+from ucj_dash.geography.regions import Level, Registry, level_of
+from ucj_dash.text.i18n import t
+from ucj_dash.views import mapview
 
 #: text starting with one of these is read as a formula (or DDE) by Excel, LibreOffice and Google Sheets
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -183,7 +184,7 @@ def _regions_sheet(ws, dataset, registry, region, period, settings, lang) -> pd.
 
 def rule_text(rule: priority.Rule, lang: str) -> str:
     """The ranking rule in words (weights multiply persons)."""
-    from ucj_dash import fmt
+    from ucj_dash.text import fmt
 
     return t(
         "export.rule",

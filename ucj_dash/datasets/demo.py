@@ -16,9 +16,9 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
-from ucj_dash.dataset import Dataset, DatasetMeta
-from ucj_dash.regions import Level, Registry
-from ucj_dash.store import DEMO_ID
+from ucj_dash.datasets.dataset import Dataset, DatasetMeta
+from ucj_dash.datasets.store import DEMO_ID
+from ucj_dash.geography.regions import Level, Registry
 
 SEED = 20241231
 PERIODS = ["2023-03", "2023-06", "2023-09", "2023-12", "2024-03", "2024-06", "2024-09", "2024-12"]

@@ -48,11 +48,28 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ucj_dash import store
-from ucj_dash.dataset import COLUMNS, COUNT_COLUMNS, PART_OF, PERIOD_RE, Dataset, DatasetMeta, conform
+from ucj_dash.datasets import store
+from ucj_dash.datasets.dataset import (
+    COLUMNS,
+    COUNT_COLUMNS,
+    PART_OF,
+    PERIOD_RE,
+    Dataset,
+    DatasetMeta,
+    conform,
+)
 from ucj_dash.errors import InvalidRegionCode, UserError
-from ucj_dash.i18n import t
-from ucj_dash.regions import NATION_CODE, Level, Registry, ancestors_of, fold_text, level_of, name_key, normalize_code
+from ucj_dash.geography.regions import (
+    NATION_CODE,
+    Level,
+    Registry,
+    ancestors_of,
+    fold_text,
+    level_of,
+    name_key,
+    normalize_code,
+)
+from ucj_dash.text.i18n import t
 
 #: Largest file accepted (bytes); ``UCJ_MAX_UPLOAD_MB`` overrides it.
 MAX_FILE_BYTES = int(float(os.environ.get("UCJ_MAX_UPLOAD_MB", "20")) * 1024 * 1024)

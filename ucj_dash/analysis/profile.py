@@ -1,6 +1,6 @@
 """One region's profile: headline figures, its trend, its siblings and its village officials.
 
-Every figure comes from :mod:`ucj_dash.indicators` on the rolled-up dataset;
+Every figure comes from :mod:`ucj_dash.analysis.indicators` on the rolled-up dataset;
 missing data stays NaN ("no data"), never 0.
 """
 
@@ -11,10 +11,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ucj_dash import indicators, mapview
-from ucj_dash.dataset import COUNT_COLUMNS, Dataset
-from ucj_dash.regions import NATION_CODE, Level, Registry, level_of, parent_of
-from ucj_dash.settings import Settings
+from ucj_dash.analysis import indicators
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.datasets.dataset import COUNT_COLUMNS, Dataset
+from ucj_dash.geography.regions import NATION_CODE, Level, Registry, level_of, parent_of
+from ucj_dash.views import mapview
 
 
 def trend(dataset: Dataset, code: str, settings: Settings) -> pd.DataFrame:

@@ -1,0 +1,116 @@
+"""Widgets every page shares: region search, language switch, banners, metric arrows, the ranked table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ucj_dash.datasets.dataset import Dataset
+from ucj_dash.text.i18n import t
+from ucj_dash.views import drill
+from ui.loaders import registry
+from ui.state import current_view, page_params, set_view, settings
+
+
+def region_search(lang: str, on_pick, key: str = "search") -> None:
+    """Search box for a region by name or code; ``on_pick(code)`` runs when a hit is chosen."""
+    reg = registry()
+
+    def picked() -> None:
+        code = st.session_state.get(f"{key}_pick")
+        if code:
+            st.session_state[f"{key}_q"] = ""
+            on_pick(code)
+
+    query = st.text_input(t("map.search", lang), key=f"{key}_q", placeholder=t("map.search.placeholder", lang))
+    if query.strip():
+        hits = reg.search(query, limit=12)
+        if hits:
+            st.selectbox(
+                t("map.search.pick", lang),
+                [h.code for h in hits],
+                index=None,
+                format_func=lambda c: f"{reg.name(c)} — {t('kind.' + reg.kind(c), lang)} · {reg.path_label(c)} ({c})",
+                key=f"{key}_pick",
+                on_change=picked,
+            )
+        else:
+            st.caption(t("map.search.none", lang, query=query.strip()))
+
+
+def settings_notice(lang: str) -> None:
+    """In the sidebar: say when this session's settings differ from the defaults."""
+    current = settings()
+    if current.overrides() or current.region_targets:
+        st.sidebar.info(t("settings.edited_notice", lang, n=len(current.overrides()) + len(current.region_targets)), icon="⚙️")
+
+
+def delta_style(change: float, higher_is_better: bool = True) -> dict:
+    """``st.metric`` arrow and colour for a signed change shown as text.
+
+    Streamlit reads the sign from the text, and our text starts with a true minus
+    sign ("−"), so the arrow and colour are set here from the number itself.
+    """
+    if change is None or pd.isna(change) or change == 0:
+        return {"delta_arrow": "off", "delta_color": "off"}
+    good = (change > 0) == higher_is_better
+    return {"delta_arrow": "up" if change > 0 else "down", "delta_color": "green" if good else "red"}
+
+
+def simulated_banner(ds: Dataset, lang: str) -> None:
+    if ds.meta.simulated:
+        st.warning(f"**{t('simulated.label', lang)}** — {t('simulated.short', lang)}", icon="⚠️")
+
+
+def language_switch(view: drill.View) -> None:
+    options = ["id", "en"]
+
+    def on_change():
+        from dataclasses import replace
+
+        set_view(replace(current_view()[0], lang=st.session_state["lang_switch"]), **page_params())
+
+    st.session_state["lang_switch"] = view.lang
+    st.sidebar.radio(
+        t("app.language", view.lang),
+        options,
+        format_func=lambda x: {"id": "Bahasa Indonesia", "en": "English"}[x],
+        key="lang_switch",
+        horizontal=True,
+        on_change=on_change,
+    )
+
+
+def ranked_table(table: pd.DataFrame, metric, on_map: set, lang: str) -> pd.DataFrame:
+    """The children table as shown: ranked by the metric, largest first (no data last), localised headers."""
+    ranked = table.sort_values(metric.column, ascending=False, na_position="last")
+    out = pd.DataFrame(
+        {
+            "#": range(1, len(ranked) + 1),
+            t("col.name", lang): ranked["name"].to_numpy(),
+            t("col.kind", lang): [t("kind." + k, lang) for k in ranked["kind"]],
+            t("col.code", lang): ranked["code"].to_numpy(),
+            t("col.ucj_coverage_pct", lang): ranked["ucj_coverage_pct"].to_numpy(),
+            t("col.vulnerable_coverage_pct", lang): ranked["vulnerable_coverage_pct"].to_numpy(),
+            t("col.uncovered_workers", lang): ranked["uncovered_workers"].to_numpy(),
+            t("col.extreme_poverty_rate_pct", lang): ranked["extreme_poverty_rate_pct"].to_numpy(),
+            t("col.village_official_coverage_pct", lang): ranked["village_official_coverage_pct"].to_numpy(),
+            t("col.note", lang): ["" if c in on_map else t("map.no_boundary.cell", lang) for c in ranked["code"]],
+        }
+    )
+    out["_code"] = ranked["code"].to_numpy()
+    out["_on_map"] = [c in on_map for c in ranked["code"]]
+    return out
+
+
+def table_column_config(lang: str) -> dict:
+    pct_bar = dict(min_value=0, max_value=100, format="%.1f%%")
+    return {
+        t("col.ucj_coverage_pct", lang): st.column_config.ProgressColumn(t("col.ucj_coverage_pct", lang), **pct_bar),
+        t("col.vulnerable_coverage_pct", lang): st.column_config.ProgressColumn(t("col.vulnerable_coverage_pct", lang), **pct_bar),
+        t("col.village_official_coverage_pct", lang): st.column_config.ProgressColumn(
+            t("col.village_official_coverage_pct", lang), **pct_bar
+        ),
+        t("col.uncovered_workers", lang): st.column_config.NumberColumn(format="localized"),
+        t("col.extreme_poverty_rate_pct", lang): st.column_config.NumberColumn(format="%.2f%%"),
+    }
