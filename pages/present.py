@@ -22,6 +22,7 @@ from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
 from ucj_dash.views import drill, mapview, slides
 from ui import loaders, state
+from ui.assets import PRESENT_KEYS_URL, STATIC_DIR
 
 view, notices, reg, ds, settings, period = state.page_setup()
 lang = view.lang
@@ -39,130 +40,11 @@ if notices or params.get(slides.SLIDE_PARAM) != slide.key or include_children !=
 E = html.escape
 SIM = t("simulated.label", lang)
 
-st.markdown(
-    """<style id="ucj-present-css">
-header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
-section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-[data-testid="stSidebarNav"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"], #MainMenu, footer,
-[data-testid="stHeaderActionElements"], .st-key-present_keys {display: none !important;}
-.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {background: #ffffff !important; color: #000000 !important;}
-[data-testid="stMainBlockContainer"], .block-container {padding: .6rem 2.5rem 1rem 2.5rem !important; max-width: 100% !important;}
-[data-testid="stElementContainer"]:has(style#ucj-present-css) {display: none;}
-.ucj-slide, .ucj-slide * {color: #000000; font-family: "Source Sans Pro", "Segoe UI", Arial, sans-serif;}
-.ucj-slide h1 {font-size: 3.4rem; line-height: 1.1; font-weight: 800; margin: 0 0 .5rem 0; padding: 0;}
-.ucj-slide h2 {font-size: 2.5rem; line-height: 1.15; font-weight: 800; margin: 0 0 .7rem 0; padding: 0;}
-.ucj-slide p {font-size: 1.5rem; margin: .2rem 0;}
-.ucj-topbar {display: flex; justify-content: space-between; align-items: center; gap: 1rem; font-size: 1.2rem;
-  border-bottom: 3px solid #000; padding-bottom: .35rem; margin-bottom: .9rem;}
-.ucj-counter {font-weight: 800; font-size: 1.6rem; white-space: nowrap;}
-.ucj-sim-badge {background: #ffd400; color: #000 !important; border: 2px solid #000; font-weight: 800; padding: .1rem .6rem;
-  border-radius: .3rem; white-space: nowrap;}
-.ucj-title-slide {padding: 2.5rem 0 1rem 0;}
-.ucj-title-slide h1 {font-size: 4.2rem;}
-.ucj-kicker {font-size: 1.6rem; font-weight: 700; text-transform: uppercase; letter-spacing: .05em;}
-.ucj-sub {font-size: 2rem; font-weight: 600; margin-bottom: 1.4rem;}
-.ucj-meta {font-size: 1.6rem; margin: .25rem 0;}
-.ucj-sim-big {display: inline-block; background: #ffd400; border: 4px solid #000; font-size: 2.3rem; font-weight: 800;
-  padding: .5rem 1.2rem; margin-top: 1.8rem;}
-.ucj-figs {display: grid; grid-template-columns: 1fr 1fr; gap: 1.2rem;}
-.ucj-fig {border: 3px solid #000; border-radius: .5rem; padding: .9rem 1.4rem;}
-.ucj-fig-label {font-size: 1.6rem; font-weight: 700;}
-.ucj-fig-value {font-size: 3.2rem; font-weight: 800; line-height: 1.15;}
-.ucj-fig-detail {font-size: 1.2rem;}
-.ucj-slide table.ucj-table {border-collapse: collapse; width: 100%; border: none; background: #fff;}
-.ucj-slide .ucj-table tr {background: #fff !important;}
-.ucj-slide .ucj-table th, .ucj-slide .ucj-table td {border: none; border-bottom: 2px solid #000; padding: .3rem .7rem;
-  text-align: left; vertical-align: top; font-size: 1.35rem; background: #fff;}
-.ucj-table th {font-size: 1.2rem; text-transform: uppercase;}
-.ucj-table td.ucj-num {text-align: right; font-size: 2rem; font-weight: 800; white-space: nowrap;}
-.ucj-slide td.ucj-rank {font-size: 1.6rem; font-weight: 800; width: 2.5rem;}
-.ucj-slide td.ucj-name {font-size: 1.45rem; font-weight: 800; width: 30%;}
-.ucj-slide td.ucj-reason {font-size: 1.1rem; line-height: 1.35;}
-.ucj-slide .ucj-note {font-size: 1.25rem; margin-top: .7rem;}
-.ucj-foot {font-size: 1.05rem; border-top: 2px solid #000; margin-top: 1rem; padding-top: .35rem;}
-.ucj-legend {font-size: 1.2rem !important; color: #000;}
-[class*="st-key-present_"] button {min-height: 2.8rem; border: 2px solid #000; color: #000; background: #fff;}
-[class*="st-key-present_"] button p, [class*="st-key-present_"] button span {font-size: 1.25rem; font-weight: 700;}
-[class*="st-key-present_"] button:disabled {border-color: #767676; color: #595959;}
-[class*="st-key-present_"] button:disabled p, [class*="st-key-present_"] button:disabled span {color: #595959;}
-.st-key-present_next button:not(:disabled) {background: #000;}
-.st-key-present_next button:not(:disabled) p, .st-key-present_next button:not(:disabled) span {color: #fff;}
-.st-key-present_children_w p {font-size: 1.15rem; color: #000;}
-.ucj-hint {font-size: 1rem; color: #1a1a1a; margin-top: .2rem;}
-.ucj-hint a, .ucj-hint code {color: #0b3d91; background: none; font-size: 1rem;}
-</style>""",
-    unsafe_allow_html=True,
-)
-
-# Keyboard and presentation clickers: one keydown listener on the app's document (and on the same-origin
-# iframes in it, e.g. the map, so keys work after a click on the map). It clicks the slide buttons below,
-# found by their keys; a new copy of this script replaces the old listeners, and they go when it unloads.
-with st.container(key="present_keys"):  # hidden: the iframe only runs the script
-    st.iframe(
-        """<script>
-(function () {
-  var win = window.parent, doc = win.document;
-  var ACTIONS = {ArrowRight: 'next', PageDown: 'next', ' ': 'next', Spacebar: 'next', ArrowLeft: 'prev',
-                 PageUp: 'prev', Home: 'first', End: 'last', Escape: 'exit'};
-  function typing(el) {
-    if (!el || !el.tagName) return false;
-    var tag = el.tagName.toLowerCase();
-    return tag === 'input' || tag === 'textarea' || tag === 'select' || el.isContentEditable;
-  }
-  function onKey(ev) {
-    var action = ACTIONS[ev.key];
-    if (!action || ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey || typing(ev.target)) return;
-    var button = doc.querySelector('.st-key-present_' + action + ' button');
-    if (!button) return;
-    ev.preventDefault();
-    ev.stopPropagation();
-    var active = ev.target && ev.target.ownerDocument && ev.target.ownerDocument.activeElement;
-    if (active && active.blur && active.tagName === 'BUTTON') active.blur();
-    if (!button.disabled) button.click();
-  }
-  if (win.__ucjPresentKeys) win.__ucjPresentKeys.detach();
-  var docs = [], watched = new WeakSet(), alive = true;
-  function attach(d) {
-    if (!alive || !d || !d.documentElement || docs.indexOf(d) >= 0) return;
-    d.addEventListener('keydown', onKey, true);
-    d.documentElement.setAttribute('data-ucj-present-keys', 'on');  // tests wait for this
-    docs.push(d);
-  }
-  function watch(frame) {  // a frame's document is replaced when it loads: follow it
-    if (watched.has(frame) || frame.contentWindow === window) return;
-    watched.add(frame);
-    frame.addEventListener('load', function () { try { attach(frame.contentDocument); } catch (e) {} });
-  }
-  function attachFrames() {
-    docs = docs.filter(function (d) { return d.defaultView; });  // forget documents that are gone
-    attach(doc);
-    var frames = doc.querySelectorAll('iframe');
-    for (var i = 0; i < frames.length; i++) {
-      try { watch(frames[i]); if (frames[i].contentWindow !== window) attach(frames[i].contentDocument); }
-      catch (e) { /* another origin */ }
-    }
-  }
-  var observer = new MutationObserver(attachFrames);
-  observer.observe(doc.body, {childList: true, subtree: true});
-  var me = {detach: function () {
-    alive = false;
-    observer.disconnect();
-    docs.forEach(function (d) {
-      try { d.removeEventListener('keydown', onKey, true); d.documentElement.removeAttribute('data-ucj-present-keys'); }
-      catch (e) {}
-    });
-    docs = [];
-    if (win.__ucjPresentKeys === me) win.__ucjPresentKeys = null;
-  }};
-  win.__ucjPresentKeys = me;
-  attachFrames();
-  window.addEventListener('pagehide', me.detach);
-  window.addEventListener('unload', me.detach);
-})();
-</script>""",
-        height=1,
-        tab_index=-1,
-    )
+st.html(STATIC_DIR / "present.css")  # Streamlit's chrome hidden, large high-contrast type
+# Keyboard and presentation clickers (static/present_keys.js): a hidden iframe runs the script, which
+# listens on the app's document and clicks the slide buttons below.
+with st.container(key="present_keys"):
+    st.iframe(f'<script src="{PRESENT_KEYS_URL}"></script>', height=1, tab_index=-1)
 
 
 # ---- navigation

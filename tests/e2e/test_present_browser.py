@@ -153,3 +153,25 @@ def test_walk_through_child_regions(page: Page, app_url: str, registry):
     expect(heading(page, "h1", registry.name(children[-1]))).to_be_visible()
     expect(counter(page)).to_have_text(f"{n} / {n}")
     assert_slide_sound(page)
+
+
+def test_a_key_pressed_before_the_buttons_are_drawn_is_not_lost(page: Page, app_url: str, registry):
+    """The cause of a flake: a key pressed while the script run had drawn the counter but not yet the
+    slide buttons was dropped. Take the buttons off the page, press, put them back: the slide moves."""
+    children = registry.children(NTT)
+    n = len(slides.BASE_SLIDES) + len(children)
+    page.goto(f"{app_url}/presentasi?region={NTT}&slide=cost&children=1")
+    expect(counter(page)).to_have_text(f"5 / {n}", timeout=60_000)
+    page.locator(".st-key-present_next button").wait_for()
+    page.evaluate("""() => {
+        const controls = document.querySelector('.st-key-present_controls');
+        window.__ucjControls = [controls, controls.parentNode, controls.nextSibling];
+        controls.remove();
+    }""")
+    keys_ready(page)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    assert query(page)["slide"] == "cost"  # nothing to click yet
+    page.evaluate("() => { const [c, parent, next] = window.__ucjControls; parent.insertBefore(c, next); }")
+    page.wait_for_function("(k) => new URL(location.href).searchParams.get('slide') === k", arg=slides.child_key(children[0]))
+    expect(counter(page)).to_have_text(f"6 / {n}")
