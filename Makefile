@@ -38,4 +38,4 @@ bench: install-dev browser
 	$(BIN)/python bench/bench_build.py
 
 clean:
-	rm -rf geo/layers geo/layers.* data/datasets
+	rm -rf geo/layers geo/layers-* geo/layers.* geo/.layers.link-* geo/build.log data/datasets

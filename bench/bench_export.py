@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ucj_dash import cli, workbook  # noqa: E402
+from ucj_dash import cli  # noqa: E402
+from ucj_dash.exports import workbook  # noqa: E402
 from ucj_dash.analysis.settings import Settings  # noqa: E402
 from ucj_dash.datasets import store
 from ucj_dash.exports import brief, mapimage

@@ -33,7 +33,7 @@ from tests.e2e.leaflet_probe import (  # noqa: E402
     MAP_DRAWN_JS,
     MAP_IFRAME,
 )
-from ucj_dash import boundaries  # noqa: E402
+from ucj_dash.geography import boundaries  # noqa: E402
 from ucj_dash.geography.regions import Level, Registry, level_of  # noqa: E402
 
 CHROMIUM = os.environ.get("UCJ_CHROMIUM", "/usr/bin/chromium")

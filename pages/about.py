@@ -1,11 +1,15 @@
 """About: data sources and their licences, what is installed, the settings with sources."""
 
-import pandas as pd
 import streamlit as st
 
+from ucj_dash.analysis.settings import table as settings_table
+from ucj_dash.geography import boundaries
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
-from ui import loaders, state, widgets
+from ucj_dash.text.markup import markdown as md
+from ui import entry, loaders, state, widgets
+
+entry.through_app(__file__)
 
 view, _ = state.current_view()
 lang = view.lang
@@ -17,21 +21,22 @@ st.title(t("page.about", lang))
 widgets.simulated_banner(ds, lang)
 
 st.header(t("about.dataset", lang))
-st.markdown(f"**{ds.meta.name}**  \n{ds.meta.source}  \n{ds.meta.description}  \n"
+st.markdown(f"**{md(ds.meta.name)}**  \n{md(ds.meta.source)}  \n{md(ds.meta.description)}  \n"
             f"{t('tooltip.period', lang)}: {', '.join(ds.periods)}")
 
 st.header(t("about.sources", lang))
 st.markdown(t("about.licence", lang))
-counts = manifest.get("counts", {})
+counts = boundaries.installed_counts(manifest)
+without_boundary = counts["without_boundary"]
 st.markdown(
     t(
         "about.counts",
         lang,
-        prov=fmt.number(counts.get("prov"), lang),
-        kab=fmt.number(counts.get("kab"), lang),
-        kec=fmt.number(counts.get("kec"), lang),
-        desa=fmt.number(manifest.get("registry_counts", {}).get("desa"), lang),
-        missing=fmt.number(len(manifest.get("villages_without_boundary", [])), lang),
+        prov=fmt.number(counts["prov"], lang),
+        kab=fmt.number(counts["kab"], lang),
+        kec=fmt.number(counts["kec"], lang),
+        desa=fmt.number(counts["desa"], lang),
+        missing=t("about.counts.missing", lang, n=fmt.number(without_boundary, lang), count=without_boundary),
     )
 )
 for key, src in manifest.get("sources", {}).items():
@@ -41,13 +46,7 @@ st.header(t("about.method", lang))
 st.markdown(t("about.method.text", lang))
 
 st.header(t("about.settings", lang))
-st.dataframe(
-    pd.DataFrame(
-        [{"key": s.key, "value": s.value, "unit": s.unit, "source": s.source, "as of": s.as_of, "note": s.note} for s in state.settings().items()]
-    ),
-    hide_index=True,
-    width="stretch",
-)
+st.dataframe(settings_table(state.settings(), lang), hide_index=True, width="stretch")
 
 st.header(t("about.installed", lang))
 st.caption(f"{manifest.get('built_at', '-')} · {manifest.get('build_seconds', '-')} s")

@@ -7,20 +7,25 @@ and is never written to the URL, the session or a log.
 
 from __future__ import annotations
 
+import hashlib
+import math
 import time
 
-import pandas as pd
 import streamlit as st
 
-from ucj_dash import admin
-from ucj_dash.datasets import importer, store, template
+from ucj_dash import admin, audit
+from ucj_dash.datasets import catalog, importer, store, template
 from ucj_dash.errors import UserError
-from ucj_dash.geography.regions import level_of
 from ucj_dash.text.i18n import t
-from ui import loaders, state, widgets
+from ucj_dash.text.markup import markdown as md
+from ui import entry, loaders, state, widgets
+
+entry.through_app(__file__)
 
 WRONG_PASSWORD_DELAY_S = 0.5  # slows down guessing; the comparison itself is constant-time
 REPORT_ROWS_SHOWN = 2000
+_address = st.context.ip_address
+ORIGIN = _address if isinstance(_address, str) and _address else "unknown"  # where admin actions come from, for the audit log
 
 view, _ = state.current_view()
 lang = view.lang
@@ -38,9 +43,16 @@ def login_form() -> None:
         password = st.text_input(t("admin.password", lang), type="password", key="admin_password")
         submitted = st.form_submit_button(t("admin.login", lang))
     if submitted:
+        wait_s = audit.login_wait_s(ORIGIN)
+        if wait_s > 0:  # too many wrong guesses lately, from here or from everywhere: the password is not even checked
+            audit.record("login", "throttled", ORIGIN)
+            st.error(t("admin.throttled", lang, minutes=math.ceil(wait_s / 60)))
+            st.stop()
         if admin.check_password(password, st.secrets):
+            audit.record("login", "ok", ORIGIN)
             st.session_state[admin.SESSION_KEY] = True
             st.rerun()
+        audit.record("login", "failed", ORIGIN)
         time.sleep(WRONG_PASSWORD_DELAY_S)
         st.error(t("admin.wrong", lang))
     st.stop()
@@ -52,6 +64,7 @@ if not admin.may_manage_data(st.session_state.get(admin.SESSION_KEY, False), st.
 if public:
     st.sidebar.caption(t("admin.logged_in", lang))
     if st.sidebar.button(t("admin.logout", lang), key="admin_logout"):
+        audit.record("logout", "ok", ORIGIN)
         st.session_state[admin.SESSION_KEY] = False
         st.rerun()
 
@@ -81,21 +94,7 @@ c2.download_button(
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_xlsx",
 )
 with st.expander(t("data.template.columns", lang)):
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    t("import.col.column", lang): d["column"],
-                    t("data.col.description", lang): d["text_" + lang],
-                    t("data.col.unit", lang): d["unit_" + lang],
-                    t("data.col.required", lang): "✓" if d["required"] else "",
-                }
-                for d in template.column_docs()
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(template.column_table(lang), hide_index=True, width="stretch")
 
 
 # ---- 2. upload and check
@@ -106,15 +105,16 @@ uploaded = st.file_uploader(
     t("data.upload.label", lang),
     type=["csv", "txt", "tsv", "xlsx", "xls"],
     key=upload_key,
-    help=t("data.upload.help", lang, limit=importer.MAX_FILE_BYTES // (1024 * 1024)),
+    help=t("data.upload.help", lang, limit=loaders.upload_limit_mb()),
+    max_upload_size=loaders.upload_limit_mb(),
 )
 
 
 def current_report(file) -> importer.Report:
-    """The check of ``file``, computed once per file content (reruns reuse it)."""
+    """The check of ``file``, computed once per file content (reruns reuse it; the report keeps no bytes it cannot store)."""
     data = file.getvalue()
     held = st.session_state.get("import_report")
-    if held is None or held.file_name != file.name or held.data != data:
+    if held is None or held.file_name != file.name or held.sha256 != hashlib.sha256(data).hexdigest():
         with st.spinner(t("data.checking", lang)):
             held = importer.check(data, file.name, loaders.registry())
         st.session_state["import_report"] = held
@@ -124,11 +124,11 @@ def current_report(file) -> importer.Report:
 if uploaded is not None:
     report = current_report(uploaded)
     st.subheader(t("data.report.header", lang))
-    st.caption(report.summary(lang))
+    st.caption(md(report.summary(lang)))  # plain text (it also heads the CSV report), with the file name
     if report.errors:
-        st.error(t("data.report.blocked", lang, n=len(report.errors)))
+        st.error(t("data.report.blocked", lang, n=report.error_count))
     elif report.warnings:
-        st.warning(t("data.report.warnings", lang, n=len(report.warnings)))
+        st.warning(t("data.report.warnings", lang, n=report.warning_count))
     else:
         st.success(t("data.report.ok", lang))
     if report.problems:
@@ -142,25 +142,17 @@ if uploaded is not None:
         )
 
     if report.ok:
-        figures = report.figures
-        levels = sorted({level_of(c) for c in figures["region_code"]})
-        st.caption(
-            t(
-                "data.preview", lang, rows=report.rows_imported, regions=figures["region_code"].nunique(),
-                levels=", ".join(t("level." + lv.key, lang) for lv in levels),
-                periods=", ".join(sorted(figures["period"].unique())),
-            )
-        )
+        st.caption(catalog.import_preview(report.figures, report.rows_imported, lang))
         same = store.find_by_checksum(report.sha256)
         if same:
-            st.info(t("data.same_file", lang, names=", ".join(f"“{m.name}” ({m.id})" for m in same)))
+            st.info(t("data.same_file", lang, names=", ".join(f"“{md(m.name)}” ({m.id})" for m in same)))
         name = st.text_input(t("data.meta.name", lang), value=report.file_name.rsplit(".", 1)[0], key="meta_name")
         source = st.text_input(t("data.meta.source", lang), key="meta_source")
         as_of = st.text_input(t("data.meta.as_of", lang), key="meta_as_of", placeholder="2024-12-31")
         description = st.text_area(t("data.meta.description", lang), key="meta_description")
         confirmed = True
         if report.warnings:
-            confirmed = st.checkbox(t("data.confirm_warnings", lang, n=len(report.warnings)), key="confirm_warnings")
+            confirmed = st.checkbox(t("data.confirm_warnings", lang, n=report.warning_count), key="confirm_warnings")
         activate = st.checkbox(t("data.activate_after", lang), value=True, key="activate_after")
         if st.button(t("data.import", lang), type="primary", disabled=not confirmed, key="do_import"):
             try:
@@ -168,89 +160,66 @@ if uploaded is not None:
                     report, name=name, source=source, as_of=as_of, description=description, accept_warnings=confirmed
                 )
             except UserError as exc:
-                st.error(exc.message(lang))
+                audit.record("import", "refused", ORIGIN, file_sha256=report.sha256, reason=exc.key)
+                st.error(exc.markdown(lang))
             else:
+                audit.record("import", "ok", ORIGIN, ds.meta.id, file_sha256=report.sha256)
                 if activate:
                     store.set_active(ds.meta.id)
+                    audit.record("activate", "ok", ORIGIN, ds.meta.id)
                     st.session_state["dataset_id"] = ds.meta.id
                 st.session_state.pop("import_report", None)
                 st.session_state["upload_n"] = st.session_state.get("upload_n", 0) + 1
-                st.session_state["data_flash"] = t("data.imported", lang, name=ds.meta.name, id=ds.meta.id)
+                st.session_state["data_flash"] = t("data.imported", lang, name=md(ds.meta.name), id=ds.meta.id)
                 st.rerun()
 
 
 # ---- 3. stored datasets
 
 
-def clear_dataset_caches() -> None:
-    """Forget cached datasets and views: an id freed by a delete may be reused by a later import."""
-    loaders.dataset.clear()
-    loaders.children_table_cached.clear()
-    loaders.layer_geojson_cached.clear()
-
-
 st.header(t("data.list.header", lang))
-metas = store.list_datasets()
-active = state.active_dataset_id()
-rows = []
-for m in metas:
-    x = m.extra
-    rows.append(
-        {
-            t("data.col.active", lang): "●" if m.id == active else "",
-            t("data.col.name", lang): m.name,
-            t("data.col.kind", lang): t("data.kind.simulated" if m.simulated else "data.kind.imported", lang),
-            t("data.col.source", lang): m.source,
-            t("data.col.as_of", lang): m.as_of,
-            t("data.col.uploaded_at", lang): (x.get("uploaded_at") or m.created_at or "")[:16].replace("T", " "),
-            t("data.col.file", lang): x.get("file_name", ""),
-            t("data.col.sha256", lang): x.get("file_sha256", "")[:16],
-            t("data.col.rows", lang): f"{x['rows_imported']} / {x['rows_read']}" if "rows_read" in x else "",
-            t("data.col.periods", lang): ", ".join(x.get("periods", [])),
-            t("data.col.levels", lang): ", ".join(t("level." + k, lang) for k in x.get("levels", [])),
-            t("data.col.id", lang): m.id,
-        }
-    )
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+stored = catalog.Catalog.read(state.active_dataset_id())
+st.dataframe(stored.table(lang), hide_index=True, width="stretch")
 
-ids = [m.id for m in metas]
-names = {m.id: m.name for m in metas}
-if ids:
+active = stored.active
+if stored.ids:
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     pick = c1.selectbox(
-        t("data.active.label", lang), ids, index=ids.index(active) if active in ids else 0,
-        format_func=lambda i: f"{names[i]} ({i})", key="active_pick",
+        t("data.active.label", lang), stored.ids, index=stored.active_index, format_func=stored.label, key="active_pick",
     )
     if c2.button(t("data.active.set", lang), key="set_active", disabled=pick == active):
         store.set_active(pick)
+        audit.record("activate", "ok", ORIGIN, pick)
         st.session_state["dataset_id"] = pick
-        st.session_state["data_flash"] = t("data.active.now", lang, name=names[pick])
+        st.session_state["data_flash"] = t("data.active.now", lang, name=md(stored.name(pick)))
         st.rerun()
 
 st.subheader(t("data.delete.header", lang))
-deletable = [i for i in ids if i != store.DEMO_ID]
+deletable = stored.deletable
 if not deletable:
     st.caption(t("data.delete.none", lang))
 else:
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    victim = c1.selectbox(t("data.delete.pick", lang), deletable, format_func=lambda i: f"{names[i]} ({i})", key="delete_pick")
+    victim = c1.selectbox(t("data.delete.pick", lang), deletable, format_func=stored.label, key="delete_pick")
     if c2.button(t("data.delete.button", lang), key="delete_ask"):
         st.session_state["pending_delete"] = victim
     pending = st.session_state.get("pending_delete")
     if pending in deletable:
-        st.warning(t("data.delete.confirm", lang, name=names[pending], id=pending))
+        st.warning(t("data.delete.confirm", lang, name=md(stored.name(pending)), id=pending))
         y, n = st.columns(2)
         if y.button(t("data.delete.yes", lang), type="primary", key="delete_yes"):
             try:
                 store.delete(pending)
             except UserError as exc:
-                st.error(exc.message(lang))
+                audit.record("delete", "refused", ORIGIN, pending, reason=exc.key)
+                st.error(exc.markdown(lang))
             else:
+                audit.record("delete", "ok", ORIGIN, pending)
                 if st.session_state.get("dataset_id") == pending:
                     st.session_state.pop("dataset_id")
-                clear_dataset_caches()
+                loaders.forget_datasets()
                 st.session_state.pop("pending_delete", None)
-                st.session_state["data_flash"] = t("data.deleted", lang, name=names[pending])
+                st.session_state["data_flash"] = t("data.deleted", lang, name=md(stored.name(pending)))
                 st.rerun()
         if n.button(t("data.delete.cancel", lang), key="delete_no"):
             st.session_state.pop("pending_delete", None)

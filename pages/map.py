@@ -14,8 +14,11 @@ from ucj_dash.exports.filenames import export_filename
 from ucj_dash.geography.regions import Level
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
-from ucj_dash.views import drill, mapview
-from ui import exports, loaders, state, widgets
+from ucj_dash.text.markup import markdown as md
+from ucj_dash.views import drill, mapview, tables
+from ui import entry, exports, loaders, state, widgets
+
+entry.through_app(__file__)
 
 view, notices, reg, ds, settings, period = state.page_setup()
 lang = view.lang
@@ -29,7 +32,7 @@ st.markdown(
 st.caption(t("app.subtitle", lang))
 widgets.simulated_banner(ds, lang)
 for notice in notices:
-    st.info(f"{notice.message(lang)} {t('notice.fallback', lang) if notice.key.startswith('error.') else ''}", icon="ℹ️")
+    st.info(f"{notice.markdown(lang)} {t('notice.fallback', lang) if notice.key.startswith('error.') else ''}", icon="ℹ️")
 if notices:  # the link is repaired, so reloading or sharing it shows the valid view
     state.set_view(view)
 widgets.language_switch(view)
@@ -105,33 +108,26 @@ left, right = st.columns([3, 2], gap="medium")
 with left:
     region_label = reg.name(parent)
     st.subheader(t("map.children_of", lang, level=t("level." + child_level.key, lang), region=region_label))
-    explain_params = {}
-    if metric.diverging_around:
-        b = settings.item(metric.diverging_around)
-        explain_params = {"baseline": fmt.percent(b.value, lang, 2), "source": b.source, "as_of": b.as_of}
-    st.caption(t(f"metric.{metric.key}.explain", lang, **explain_params))
+    st.caption(mapview.metric_explain(metric, settings, lang))
     geojson = loaders.layer_geojson_cached(
         ds.meta.id, parent, period, metric.key, view.classification, lang, view.selected_village,
         settings.key(),
     )
     fg = mapview.choropleth_group(geojson, "choropleth", [t("tooltip." + f, lang) for f in ("name", "kind", "code", "value", "period", "source", "note")])
-    bounds = mapview.map_bounds(geoms) if len(geoms) else (95.0, -11.0, 141.0, 6.0)
+    bounds = mapview.map_bounds(geoms)
     basemap = st.session_state.get("basemap", False)
     st_folium(
         mapview.base_map(loaders.ASSET_URLS, basemap=basemap),
         key="map",
         feature_group_to_add=fg,
-        center=((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2),
+        center=mapview.center(bounds),
         zoom=mapview.zoom_for(bounds),
         returned_objects=["last_active_drawing", "last_object_clicked"],
         on_change=on_map_click,
         height=540,
         use_container_width=True,
     )
-    method_label = t(
-        "legend.method." + classes.method, lang,
-        **({"baseline": fmt.percent(settings.baseline_pct, lang, 2)} if classes.method == "baseline" else {}),
-    )
+    method_label = mapview.method_label(classes, settings, lang)
     st.markdown(mapview.legend_html(classes, t("metric." + metric.key, lang), method_label, lang, ds.meta.simulated), unsafe_allow_html=True)
     hint = "map.village_hint" if child_level == Level.VILLAGE else "map.click_hint"
     st.caption(t(hint, lang, child=t("level." + (child_level.child or child_level).key, lang)))
@@ -142,11 +138,13 @@ with right:
     st.subheader(t("kpi.figures_for", lang, region=focus_name, period=period))
     row = mapview.region_row(ds, focus, period, settings)
     first = mapview.region_row(ds, focus, ds.periods[0], settings)
-    if pd.isna(row["employed_workers"]) and pd.isna(row["population"]):
+    if not mapview.has_data(row):
         st.info(t("kpi.no_data", lang, region=focus_name, period=period))
     elif focus == parent:
-        with_data = int(table[["employed_workers", "population"]].notna().any(axis=1).sum())
-        if with_data < len(table):
+        with_data = mapview.regions_with_data(table)
+        if not with_data:
+            st.info(t("kpi.children_none", lang, level=t("level." + child_level.key, lang), region=focus_name))
+        elif with_data < len(table):
             st.caption(t("kpi.partial", lang, n=with_data, total=len(table), level=t("level." + child_level.key, lang), region=focus_name))
     target = settings.item("ucj_target_pct")
     base = settings.item("extreme_poverty_baseline_pct")
@@ -182,11 +180,11 @@ with right:
 
     st.markdown(f"**{t('map.table_title', lang, level=t('level.' + child_level.key, lang))}** — "
                 f"{t('map.rank_by', lang, metric=t('metric.' + metric.key, lang))}")
-    shown = widgets.ranked_table(table, metric, set(geoms["code"]), lang)
-    missing_boundary = int((~shown["_on_map"]).sum())
+    shown = tables.map_table(table, metric, set(geoms["code"]), lang)
+    missing_boundary = mapview.without_boundary(table, geoms)
     if missing_boundary:
         st.caption(t("map.no_boundary", lang, n=missing_boundary))
-    st.session_state["table_codes"] = shown["_code"].tolist()
+    st.session_state["table_codes"] = shown.codes
 
     def on_table_select() -> None:
         sel = st.session_state.get(f"table_{parent}")
@@ -196,19 +194,19 @@ with right:
             state.set_view(drill.click(state.current_view()[0], code, loaders.registry()))
 
     st.dataframe(
-        shown.drop(columns=["_code", "_on_map"]),
+        shown.frame,
         hide_index=True,
         width="stretch",
         height=380,
         on_select=on_table_select,
         selection_mode="single-row",
         key=f"table_{parent}",
-        column_config=widgets.table_column_config(lang),
+        column_config=widgets.column_config(shown.units),
     )
     st.download_button(
         t("map.download_csv", lang),
-        lambda: workbook.csv_bytes(shown.drop(columns=["_code", "_on_map"]), ds, period, lang),
+        lambda: workbook.csv_bytes(shown.frame, ds, period, lang),
         file_name=export_filename(parent, region_label, period, "csv", ds.meta.simulated),
         mime="text/csv",
     )
-    st.caption(t("map.source", lang, name=ds.meta.name, source=ds.meta.source, as_of=ds.meta.as_of) + " " + t("map.boundary_source", lang))
+    st.caption(t("map.source", lang, name=md(ds.meta.name), source=md(ds.meta.source), as_of=md(ds.meta.as_of)) + " " + t("map.boundary_source", lang))

@@ -5,10 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ucj_dash.analysis.settings import DEFAULTS, EDITABLE, RANGES, check
+from ucj_dash.analysis.settings import EDITABLE, RANGES
+from ucj_dash.analysis.settings import edit as settings_edit
+from ucj_dash.analysis.settings import table as settings_table
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
-from ui import loaders, state, widgets
+from ui import entry, loaders, state, widgets
+
+entry.through_app(__file__)
 
 view, _ = state.current_view()
 lang = view.lang
@@ -31,17 +35,13 @@ if st.session_state.pop("settings_applied", False):
 def apply() -> None:
     values = {k: float(st.session_state[f"set_{k}"]) for k in EDITABLE}
     edited = st.session_state.get("set_targets_df")
-    targets = {}
-    if edited is not None:
-        for code, target in zip(edited.get("code", []), edited.get("target", [])):
-            if isinstance(code, str) and code.strip() and pd.notna(target):
-                targets[code.strip()] = float(target)
-    problems = check(values, targets, reg)
-    if problems:  # nothing changes: the previous settings stay in use
-        st.session_state["settings_problems"] = [p.message(lang) for p in problems]
+    rows = zip(edited.get("code", []), edited.get("target", [])) if edited is not None else []
+    result = settings_edit(values, rows, reg)
+    if result.problems:  # nothing changes: the previous settings stay in use
+        st.session_state["settings_problems"] = [p.markdown(lang) for p in result.problems]
         return
-    st.session_state[state.SETTINGS_KEY] = {k: v for k, v in values.items() if v != DEFAULTS[k].value}
-    st.session_state[state.REGION_TARGETS_KEY] = {reg.require(c): v for c, v in targets.items()}
+    st.session_state[state.SETTINGS_KEY] = result.overrides
+    st.session_state[state.REGION_TARGETS_KEY] = result.region_targets
     st.session_state["settings_applied"] = True
 
 
@@ -87,18 +87,7 @@ with st.form("settings_form"):
     st.form_submit_button(t("settings.apply", lang), type="primary", on_click=apply)
 st.button(t("settings.reset", lang), on_click=reset)
 
-rows = []
-for item in current.items():
-    rows.append({
-        t("settings.col.setting", lang): t("setting." + item.key, lang) if item.key in EDITABLE else item.key,
-        t("settings.col.value", lang): fmt.number(item.value, lang, 0 if item.unit.startswith("Rp") or item.unit == "orang" else 2),
-        t("settings.col.default", lang): fmt.number(DEFAULTS[item.key].value, lang, 0 if item.unit.startswith("Rp") or item.unit == "orang" else 2),
-        t("settings.col.unit", lang): item.unit,
-        t("settings.col.source", lang): item.source,
-        t("settings.col.as_of", lang): item.as_of,
-        t("settings.col.note", lang): item.note,
-    })
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="settings_table")
+st.dataframe(settings_table(current, lang), hide_index=True, width="stretch", key="settings_table")
 
 # ---- methodology
 st.header(t("method.title", lang))

@@ -8,21 +8,21 @@ chrome is hidden and the type is large and high-contrast for a projector.
 
 from __future__ import annotations
 
-import html
 from urllib.parse import urlencode
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ucj_dash.analysis import priority
+from ucj_dash.analysis import cost, priority
 from ucj_dash.analysis.indicators import METRICS
 from ucj_dash.geography.regions import NATION_CODE, Level
-from ucj_dash.text import fmt
+from ucj_dash.text import markup
 from ucj_dash.text.i18n import t
 from ucj_dash.views import drill, mapview, slides
-from ui import loaders, state
+from ui import entry, loaders, state
 from ui.assets import PRESENT_KEYS_URL, STATIC_DIR
+
+entry.through_app(__file__)
 
 view, notices, reg, ds, settings, period = state.page_setup()
 lang = view.lang
@@ -37,7 +37,7 @@ notices = [*notices, *slide_notices]
 if notices or params.get(slides.SLIDE_PARAM) != slide.key or include_children != slides.wants_children(params):
     state.set_view(view, slide=slide.key, children="1" if include_children else None)
 
-E = html.escape
+E = markup.html
 SIM = t("simulated.label", lang)
 
 st.html(STATIC_DIR / "present.css")  # Streamlit's chrome hidden, large high-contrast type
@@ -94,7 +94,7 @@ st.markdown(
     unsafe_allow_html=True,
 )
 for notice in notices:
-    st.info(notice.message(lang), icon="ℹ️")
+    st.info(notice.markdown(lang), icon="ℹ️")
 
 
 def html_block(body: str, cls: str = "") -> None:
@@ -104,7 +104,7 @@ def html_block(body: str, cls: str = "") -> None:
 
 def figures_html(code: str) -> str:
     row = mapview.region_row(ds, code, period, settings)
-    if pd.isna(row["employed_workers"]) and pd.isna(row["population"]):
+    if not mapview.has_data(row):
         return f'<p class="ucj-note">{E(t("kpi.no_data", lang, region=reg.name(code), period=period))}</p>'
     cards = "".join(
         f'<div class="ucj-fig" data-figure="{f.key}"><div class="ucj-fig-label">{E(f.label)}</div>'
@@ -156,22 +156,19 @@ elif slide.kind == "map":
     fg = mapview.choropleth_group(
         geojson, "choropleth", [t("tooltip." + f, lang) for f in ("name", "kind", "code", "value", "period", "source", "note")]
     )
-    bounds = mapview.map_bounds(geoms) if len(geoms) else (95.0, -11.0, 141.0, 6.0)
+    bounds = mapview.map_bounds(geoms)
     st_folium(
         mapview.base_map(loaders.ASSET_URLS),
         key="present_map",
         feature_group_to_add=fg,
-        center=((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2),
+        center=mapview.center(bounds),
         zoom=mapview.zoom_for(bounds, width_px=1100, height_px=560),
         returned_objects=[],
         height=580,
         use_container_width=True,
     )
-    method_label = t(
-        "legend.method." + classes.method, lang,
-        **({"baseline": fmt.percent(settings.baseline_pct, lang, 2)} if classes.method == "baseline" else {}),
-    )
-    st.markdown(mapview.legend_html(classes, t("metric." + metric.key, lang), method_label, lang, ds.meta.simulated),
+    st.markdown(mapview.legend_html(classes, t("metric." + metric.key, lang), mapview.method_label(classes, settings, lang),
+                                    lang, ds.meta.simulated),
                 unsafe_allow_html=True)
 
 elif slide.kind == "figures":
@@ -207,9 +204,10 @@ elif slide.kind == "cost":
         f'<td class="ucj-num">{E(line.monthly)}</td><td class="ucj-num">{E(line.yearly)}</td></tr>'
         for line in lines
     )
+    no_data = "".join(f'<p class="ucj-note">{E(cost.no_data_text(line.group, lang))}</p>' for line in lines if not line.known)
     html_block(
         f'<h2>{E(t("present.heading.cost", lang, region=focus_name))}</h2>'
-        f'<table class="ucj-table"><tr>{head}</tr>{body}</table>'
+        f'<table class="ucj-table"><tr>{head}</tr>{body}</table>{no_data}'
         f'<p class="ucj-note">{E(t("present.cost.explain", lang))}</p>'
         f'<p class="ucj-note">{E(slides.cost_rate_note(settings, lang))}</p>{source_foot()}'
     )
@@ -220,10 +218,12 @@ else:  # one child region
     position = siblings.index(code) + 1 if code in siblings else 0
     row = mapview.region_row(ds, code, period, settings)
     extra = ""
-    if not (pd.isna(row["employed_workers"]) and pd.isna(row["population"])):
+    if mapview.has_data(row):
         vul = next(line for line in slides.cost_lines(row, settings, lang) if line.group == "vulnerable")
+        vul_cost = t("present.child.cost", lang, n=vul.workers, count=row["uncovered_vulnerable_workers"],
+                     monthly=vul.monthly, yearly=vul.yearly) if vul.known else cost.no_data_text(vul.group, lang)
         extra = (f'<p class="ucj-note">{E(priority.reason(row, settings, lang, state.priority_rule().coverage))}</p>'
-                 f'<p class="ucj-note">{E(t("present.child.cost", lang, n=vul.workers, monthly=vul.monthly, yearly=vul.yearly))}'
+                 f'<p class="ucj-note">{E(vul_cost)}'
                  f" {E(slides.cost_rate_note(settings, lang))}</p>")
     html_block(
         f"<h1>{E(reg.name(code))}</h1>"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
@@ -14,11 +13,14 @@ from ucj_dash.analysis.indicators import COVERAGES, available_coverages
 from ucj_dash.errors import UserError
 from ucj_dash.exports import workbook
 from ucj_dash.exports.filenames import export_filename
-from ucj_dash.geography.regions import NATION_CODE, Level, level_of
+from ucj_dash.geography.regions import NATION_CODE
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
-from ucj_dash.views import mapview
-from ui import loaders, state, widgets
+from ucj_dash.text.markup import markdown as md
+from ucj_dash.views import mapview, tables
+from ui import entry, loaders, state, widgets
+
+entry.through_app(__file__)
 
 PROFILE = "pages/profile.py"
 
@@ -30,23 +32,15 @@ parent = view.map_parent
 parent_name = reg.name(parent)
 
 # ---- level inside the parent: its children or grandchildren
-levels = [Level(lv) for lv in (level_of(parent) + 1, level_of(parent) + 2) if lv <= Level.VILLAGE]
+levels = priority.levels_within(parent)
 level_param = st.query_params.get("plevel")
-level = levels[0]
-if level_param:
-    try:
-        level = Level.from_key(level_param)
-        if level not in levels:
-            raise ValueError
-    except (KeyError, ValueError):
-        notices.append(UserError("priority.bad_level", value=str(level_param)[:20], region=parent_name,
-                                 level=t("level." + levels[0].key, lang)))
-        level = levels[0]
+level, bad_level = priority.pick_level(parent, level_param)
+if bad_level:
+    notices.append(UserError("priority.bad_level", value=str(level_param)[:20], region=parent_name,
+                             level=t("level." + level.key, lang)))
 
-rule = state.priority_rule()
 coverages = available_coverages(ds.at(period))
-if rule.coverage not in coverages:
-    rule = replace(rule, coverage=coverages[0])
+rule = state.priority_rule().within(coverages)
 measure = t("coverage.short." + rule.coverage, lang)
 
 
@@ -68,7 +62,7 @@ level_name = t("level." + level.key, lang)
 st.title(t("priority.title", lang, level=level_name, region=parent_name))
 widgets.simulated_banner(ds, lang)
 for notice in notices:
-    st.info(notice.message(lang), icon="ℹ️")
+    st.info(notice.markdown(lang), icon="ℹ️")
 st.markdown(t("priority.intro", lang, baseline=fmt.percent(settings.baseline_pct, lang, 2), measure=measure))
 
 # ---- where, which level, which coverage
@@ -114,7 +108,7 @@ with left:
     st.subheader(t("priority.map", lang))
     geoms = loaders.children_geoms(parent, level)
     fg = mapview.choropleth_group(geojson, "bivariate", [t("tooltip." + f, lang) for f in ("name", "kind", "code", "value", "period", "source", "note")])
-    bounds = mapview.map_bounds(geoms) if len(geoms) else (95.0, -11.0, 141.0, 6.0)
+    bounds = mapview.map_bounds(geoms)
 
     def on_map_click() -> None:
         drawn = (st.session_state.get("prmap") or {}).get("last_active_drawing") or {}
@@ -123,29 +117,26 @@ with left:
             st.session_state["open_profile"] = code
 
     st_folium(mapview.base_map(loaders.ASSET_URLS), key="prmap", feature_group_to_add=fg,
-              center=((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2), zoom=mapview.zoom_for(bounds),
+              center=mapview.center(bounds), zoom=mapview.zoom_for(bounds),
               returned_objects=["last_active_drawing"], on_change=on_map_click, height=460, use_container_width=True)
     st.markdown(priority.bivariate_legend_html(counts, settings, lang, ds.meta.simulated), unsafe_allow_html=True)
-    missing = len(ranked) - int(ranked["code"].isin(set(geoms["code"])).sum())
+    missing = mapview.without_boundary(ranked, geoms)
     if missing:
         st.caption(t("priority.no_boundary", lang, n=missing))
     st.caption(t("priority.map_hint", lang))
 
 with right:
     st.subheader(t("priority.scatter", lang, measure=measure))
-    drawn = ranked[ranked["quadrant"] != "no_data"]
-    size_col = COVERAGES[rule.coverage].uncovered_column
-    sizes = drawn[size_col].fillna(0).to_numpy(dtype=float)
-    sizeref = 2.0 * max(sizes.max(), 1) / (38**2)
+    bubbles = priority.scatter(ranked, rule.coverage)
     fig = go.Figure()
     for q in priority.QUADRANTS[:-1]:
-        part = drawn[drawn["quadrant"] == q]
+        part = bubbles.points[bubbles.points["quadrant"] == q]
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
             x=part["extreme_poverty_rate_pct"], y=part[cov_col], mode="markers", name=t("priority.group." + q, lang),
             customdata=part["code"], text=part["name"],
-            marker=dict(color=priority.QUADRANT_COLORS[q], size=part[size_col].fillna(0), sizemode="area", sizeref=sizeref,
+            marker=dict(color=priority.QUADRANT_COLORS[q], size=part[bubbles.size_column], sizemode="area", sizeref=bubbles.sizeref,
                         sizemin=5, line=dict(color="#222222", width=1)),
             hovertemplate="<b>%{text}</b> (%{customdata})<br>" + t("priority.scatter.x", lang) + ": %{x:.2f}<br>"
             + t("priority.scatter.y", lang, measure=measure) + ": %{y:.1f}<extra></extra>",
@@ -167,23 +158,17 @@ with right:
             data = points[0]["customdata"]
             st.session_state["open_profile"] = data[0] if isinstance(data, list) else data
 
-    st.plotly_chart(fig, key="prscatter", on_select=on_point, selection_mode="points", config={"displaylogo": False})
-    st.caption(t("priority.scatter.size", lang) + f" ({t('coverage.short.' + rule.coverage, lang)}). "
-               + (t("priority.scatter.missing", lang, n=len(ranked) - len(drawn)) if len(drawn) < len(ranked) else ""))
+    if bubbles.points.empty:
+        st.info(t("priority.scatter.none", lang, level=level_name, measure=measure), icon="ℹ️")
+    else:
+        st.plotly_chart(fig, key="prscatter", on_select=on_point, selection_mode="points", config={"displaylogo": False})
+        st.caption(t("priority.scatter.size", lang) + f" ({t('coverage.short.' + rule.coverage, lang)}). "
+                   + (t("priority.scatter.missing", lang, n=bubbles.missing) if bubbles.missing else ""))
 
 # ---- the ranked list
 st.subheader(t("priority.list", lang))
-shown = pd.DataFrame({
-    t("col.rank", lang): ranked["rank"],
-    t("col.name", lang): ranked["name"],
-    t("col.code", lang): ranked["code"],
-    t("col.quadrant", lang): [t("priority.group." + q, lang) for q in ranked["quadrant"]],
-    t("col.reason", lang): ranked["reason"],
-    t("col.uncovered_extreme_poor_workers", lang): ranked["uncovered_extreme_poor_workers"],
-    t("col.uncovered_vulnerable_workers", lang): ranked["uncovered_vulnerable_workers"],
-    t("col.gap_to_target", lang): ranked["gap_to_target_workers"],
-})
-st.session_state["prlist_codes"] = ranked["code"].tolist()
+shown = tables.priority_table(ranked, lang)
+st.session_state["prlist_codes"] = shown.codes
 
 
 def on_row() -> None:
@@ -192,15 +177,13 @@ def on_row() -> None:
         st.session_state["open_profile"] = st.session_state["prlist_codes"][sel.selection.rows[0]]
 
 
-st.dataframe(shown, hide_index=True, width="stretch", height=min(35 * len(shown) + 40, 520), key="prlist",
-             on_select=on_row, selection_mode="single-row",
-             column_config={c: st.column_config.NumberColumn(format="localized") for c in shown.columns[5:]}
-             | {t("col.reason", lang): st.column_config.TextColumn(width="large")})
+st.dataframe(shown.frame, hide_index=True, width="stretch", height=min(35 * len(shown.frame) + 40, 520), key="prlist",
+             on_select=on_row, selection_mode="single-row", column_config=widgets.column_config(shown.units))
 list_name = f"{t('page.priority', lang)} {level_name} {parent_name}"
 with st.container(horizontal=True):
     st.download_button(
         t("priority.download_csv", lang),
-        lambda: workbook.csv_bytes(shown, ds, period, lang),
+        lambda: workbook.csv_bytes(shown.frame, ds, period, lang),
         file_name=export_filename(parent, list_name, period, "csv", ds.meta.simulated),
         mime="text/csv",
         on_click="ignore",
@@ -212,4 +195,4 @@ with st.container(horizontal=True):
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
     )
-st.caption(t("map.source", lang, name=ds.meta.name, source=ds.meta.source, as_of=ds.meta.as_of))
+st.caption(t("map.source", lang, name=md(ds.meta.name), source=md(ds.meta.source), as_of=md(ds.meta.as_of)))

@@ -18,8 +18,11 @@ from ucj_dash.errors import UserError
 from ucj_dash.geography.regions import NATION_CODE, Level, parent_of
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
-from ucj_dash.views import mapview
-from ui import exports, loaders, state, widgets
+from ucj_dash.text.markup import markdown as md
+from ucj_dash.views import mapview, tables
+from ui import entry, exports, loaders, state, widgets
+
+entry.through_app(__file__)
 
 view, notices, reg, ds, settings, period = state.page_setup()
 lang = view.lang
@@ -51,7 +54,7 @@ kind = t("kind." + reg.kind(code), lang)
 st.caption(t("profile.kind_path", lang, kind=kind, path=reg.path_label(code), code=code))
 widgets.simulated_banner(ds, lang)
 for notice in notices:
-    st.info(notice.message(lang), icon="ℹ️")
+    st.info(notice.markdown(lang), icon="ℹ️")
 
 # ---- breadcrumb, search, period, denominator
 with st.container(horizontal=True, gap="small", key="profile_crumbs"):
@@ -78,10 +81,10 @@ parent = parent_of(code) or NATION_CODE if code != NATION_CODE else None
 parent_row = mapview.region_row(ds, parent, period, settings) if parent else None
 target = settings.item("ucj_target_pct")
 baseline = settings.item("extreme_poverty_baseline_pct")
-source_line = t("profile.source_line", lang, period=period, source=ds.meta.name, as_of=ds.meta.as_of)
+source_line = t("profile.source_line", lang, period=period, source=md(ds.meta.name), as_of=md(ds.meta.as_of))
 target_text = fmt.percent(figures.target_pct, lang, 2)
 
-if pd.isna(row["employed_workers"]) and pd.isna(row["population"]):
+if not mapview.has_data(row):
     st.info(t("kpi.no_data", lang, region=name, period=period))
 if bool(row["coverage_over_100"]):
     st.warning(t("profile.over_100", lang), icon="⚠️")
@@ -124,7 +127,8 @@ with k5:
     st.metric(t("profile.officials", lang),
               t("profile.officials.value", lang, enrolled=fmt.number(officials.enrolled, lang), total=fmt.number(officials.officials, lang)))
     st.caption(t("profile.officials.villages", lang, pct=fmt.percent(officials.villages_all_enrolled_pct, lang),
-                 n=fmt.number(officials.villages_all_enrolled, lang), reporting=fmt.number(officials.villages_reporting, lang)))
+                 n=fmt.number(officials.villages_all_enrolled, lang), reporting=fmt.number(officials.villages_reporting, lang))
+               if officials.villages_reporting else t("profile.officials.none", lang))
     st.caption(source_line)
 
 exports.export_buttons(ds, reg, replace(view, period=period), settings, lang, state.priority_rule(), key_prefix="profile_export")
@@ -141,6 +145,13 @@ def _simulated_note(fig: go.Figure) -> None:
                            bgcolor="#fff3cd", bordercolor="#c9a227", font=dict(size=12))
 
 
+def _no_data_note(fig: go.Figure, values: pd.Series) -> None:
+    """Write "no data" across a chart whose every value is missing (else it is an empty frame)."""
+    if values.isna().all():
+        fig.add_annotation(text=t("legend.no_data", lang), xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+                           font=dict(size=16))
+
+
 trend = profile_cache[0]
 t_left, t_right = st.columns(2)
 with t_left:
@@ -150,6 +161,7 @@ with t_left:
     fig.update_layout(title=f"{t('profile.trend', lang, measure=t('coverage.' + cov_key, lang))} — {name}", yaxis_title="%",
                       yaxis_rangemode="tozero", height=340, margin=dict(t=70, b=30, l=10, r=10), showlegend=False)
     _simulated_note(fig)
+    _no_data_note(fig, trend[cov.column])
     st.plotly_chart(fig, key="trend_cov", config={"displaylogo": False})
 with t_right:
     fig = go.Figure(go.Scatter(x=trend.index, y=trend["extreme_poverty_rate_pct"], mode="lines+markers", line=dict(color="#8c2d04", width=3)))
@@ -158,6 +170,7 @@ with t_right:
     fig.update_layout(title=f"{t('profile.trend_poverty', lang)} — {name}", yaxis_title="%", yaxis_rangemode="tozero",
                       height=340, margin=dict(t=70, b=30, l=10, r=10), showlegend=False)
     _simulated_note(fig)
+    _no_data_note(fig, trend["extreme_poverty_rate_pct"])
     st.plotly_chart(fig, key="trend_poverty", config={"displaylogo": False})
 st.caption(source_line)
 
@@ -188,35 +201,17 @@ if code == NATION_CODE or reg.level(code) < Level.VILLAGE:
     with c_chart:
         _bar(children, None, t("profile.children", lang, level=level_name, region=name, measure=measure), "children_bar")
     with c_table:
-        costs = cost.cost_columns(children, "vulnerable", settings)
-        shown = pd.DataFrame({
-            t("col.name", lang): children["name"],
-            t("col.code", lang): children["code"],
-            t("col.coverage_measure", lang) + f" — {measure}": children[cov.column],
-            t("col.target_pct", lang): children["target_pct"],
-            t("col.gap_to_target", lang): profile.gap_to_target(children, cov_key),
-            t("col.uncovered_vulnerable_workers", lang): children["uncovered_vulnerable_workers"],
-            t("col.extreme_poverty_rate_pct", lang): children["extreme_poverty_rate_pct"],
-            t("col.cost_yearly_rp", lang): costs["cost_yearly_rp"],
-        }).sort_values(t("col.coverage_measure", lang) + f" — {measure}", ascending=False, na_position="last")
+        shown = tables.profile_table(children, cov_key, settings, lang)
         st.markdown(f"**{t('profile.children_table', lang, level=level_name, n=len(children))}** — {t('profile.pick_child', lang)}")
-        st.session_state["pchild_codes"] = shown[t("col.code", lang)].tolist()
+        st.session_state["pchild_codes"] = shown.codes
 
         def on_child() -> None:
             sel = st.session_state.get("pchildren")
             if sel and sel.selection.rows:
                 go_to(region=st.session_state["pchild_codes"][sel.selection.rows[0]])
 
-        st.dataframe(shown, hide_index=True, width="stretch", height=min(35 * len(shown) + 40, 560), key="pchildren",
-                     on_select=on_child, selection_mode="single-row",
-                     column_config={
-                         t("col.coverage_measure", lang) + f" — {measure}": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f%%"),
-                         t("col.target_pct", lang): st.column_config.NumberColumn(format="%.2f%%"),
-                         t("col.gap_to_target", lang): st.column_config.NumberColumn(format="localized"),
-                         t("col.uncovered_vulnerable_workers", lang): st.column_config.NumberColumn(format="localized"),
-                         t("col.extreme_poverty_rate_pct", lang): st.column_config.NumberColumn(format="%.2f%%"),
-                         t("col.cost_yearly_rp", lang): st.column_config.NumberColumn(format="localized"),
-                     })
+        st.dataframe(shown.frame, hide_index=True, width="stretch", height=min(35 * len(shown.frame) + 40, 560), key="pchildren",
+                     on_select=on_child, selection_mode="single-row", column_config=widgets.column_config(shown.units))
 else:
     st.info(t("profile.no_children", lang))
 
@@ -245,7 +240,7 @@ with c_opts:
 gap = cost.gap_cost(row, group, settings, with_jht)
 with c_figs:
     if pd.isna(gap.workers):
-        st.info(t("cost.no_data", lang, group=t("cost.group." + group, lang).lower()))
+        st.info(cost.no_data_text(group, lang))
     else:
         m1, m2, m3 = st.columns(3)
         m1.metric(t("cost.workers", lang), fmt.value(gap.workers, "orang", lang))

@@ -7,6 +7,7 @@ admin password; the store is a temporary folder holding a link to the built demo
 from __future__ import annotations
 
 import hmac
+import json
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,42 @@ def test_upload_check_confirm_store_activate_and_delete(data_dir):
     assert not store.exists(stored[0].id) and store.exists("demo")
     assert any("dihapus" in s for s in texts(at.success))
     assert [sb for sb in at.selectbox if sb.key == "delete_pick"] == []  # only the demo is left: nothing to delete
+
+
+def test_uploads_over_the_importers_limit_are_refused_by_the_server_unread(data_dir, monkeypatch):
+    """The upload widget and the server's own limit (which refuses a larger request body before it
+    is read into memory) are both the importer's limit, in whole megabytes."""
+    monkeypatch.setattr(streamlit.config, "set_option", streamlit.config.set_option)  # restored after the test
+    previous = streamlit.config.get_option("server.maxUploadSize")
+    try:
+        at = data_page().run()
+        assert not at.exception
+        limit_mb = 20  # importer.MAX_FILE_BYTES without UCJ_MAX_UPLOAD_MB: 20 MiB
+        assert [u.proto.max_upload_size_mb for u in uploaders(at)] == [limit_mb]
+        from ui import loaders
+
+        loaders._start_up_once()
+        assert streamlit.config.get_option("server.maxUploadSize") == limit_mb
+    finally:
+        streamlit.config.set_option("server.maxUploadSize", previous)
+
+
+def test_guesses_are_throttled_across_sessions_and_every_admin_action_is_audited(data_dir, monkeypatch):
+    monkeypatch.setenv("UCJ_PUBLIC_MODE", "1")
+    monkeypatch.setenv("UCJ_ADMIN_PASSWORD", PASSWORD)
+    for _ in range(5):  # five sessions, one wrong guess each (AppTest has no client address: "unknown")
+        at = data_page().run()
+        at.text_input(key="admin_password").input("tebakan-salah")
+        at.button[0].click().run()
+        assert "Kata sandi salah." in texts(at.error)
+
+    at = data_page().run()  # a sixth session, now with the right password: refused without checking it
+    at.text_input(key="admin_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert uploaders(at) == []
+    assert any("Terlalu banyak percobaan" in e for e in texts(at.error))
+
+    log = (data_dir / "audit.log").read_text(encoding="utf-8")
+    entries = [json.loads(line) for line in log.splitlines()]
+    assert [(e["action"], e["outcome"]) for e in entries] == [("login", "failed")] * 5 + [("login", "throttled")]
+    assert PASSWORD not in log and "tebakan-salah" not in log

@@ -117,3 +117,10 @@ def test_manifest_names_sources_and_commits(manifest):
     assert src["wilayah"]["commit"] == "b7ad440a1322e7be3189a16a8cac35f7d4c3d7f7"
     assert "MIT" in src["wilayah"]["licence"]
     json.dumps(manifest)  # serialisable as written
+
+
+def test_installed_counts_from_a_manifest():
+    manifest = {"counts": {"prov": 38, "kab": 514, "kec": 7285, "desa": 83402},
+                "registry_counts": {"desa": 83762}, "villages_without_boundary": ["53.02.02.2001", "53.02.02.2002"]}
+    assert boundaries.installed_counts(manifest) == {"prov": 38, "kab": 514, "kec": 7285, "desa": 83762, "without_boundary": 2}
+    assert boundaries.installed_counts({}) == {"prov": None, "kab": None, "kec": None, "desa": None, "without_boundary": 0}

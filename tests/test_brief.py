@@ -111,3 +111,14 @@ def test_long_provenance_still_fits_two_pages_with_fewer_rows(demo_dataset, regi
     n = len(registry.children("32.01"))
     shown = [rows for rows, _, _ in brief.LAYOUTS if f"{rows} dari {n} kecamatan" in text]
     assert shown and shown[0] < brief.MAX_CHILD_ROWS
+
+
+def test_brief_of_a_region_outside_the_data_says_no_data_and_ranks_nothing(demo_dataset, registry, settings):
+    period = demo_dataset.latest_period
+    figures = demo_dataset.figures
+    ds = Dataset(demo_dataset.meta, figures[(figures["period"] == period) & figures["region_code"].str.startswith("53.02.")])
+    _, text = _read(brief.brief_pdf(ds, registry, "53.01", period, settings, "id"))
+    flat = " ".join(text.split())
+    assert "Tidak ada data untuk Kabupaten Kupang pada " + period in flat
+    assert "Tidak ada data untuk mengurutkan wilayah" in flat and "Tidak ada data perangkat desa per desa" in flat
+    assert "(0 dari 0)" not in flat and "0,0%" not in flat

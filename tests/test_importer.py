@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -31,7 +32,8 @@ from ucj_dash.datasets.importer import (
     store_import,
 )
 from ucj_dash.errors import UserError
-from ucj_dash.text.i18n import TEXTS
+from ucj_dash.text import i18n
+from ucj_dash.text.i18n import t
 from ucj_dash.views import mapview
 
 PERIOD = "2024-12"
@@ -484,8 +486,8 @@ def test_report_table_and_csv_in_both_languages(registry):
     report = check(make_csv(rows), "laporan.csv", registry)
     for lang in ("id", "en"):
         table = report.table(lang)
-        assert list(table.columns) == [TEXTS[f"import.col.{k}"][lang] for k in ("severity", "row", "column", "value", "problem", "fix")]
-        assert table.iloc[0, 0] == TEXTS["import.severity.error"][lang]  # errors first
+        assert list(table.columns) == [t(f"import.col.{k}", lang) for k in ("severity", "row", "column", "value", "problem", "fix")]
+        assert table.iloc[0, 0] == t("import.severity.error", lang)  # errors first
         text = report.to_csv(lang).decode("utf-8-sig")
         assert text.startswith("# laporan.csv")
         back = pd.read_csv(io.StringIO(text), sep=";", comment=None, skiprows=1)
@@ -493,15 +495,72 @@ def test_report_table_and_csv_in_both_languages(registry):
         assert list(back.iloc[:, 1]) == [2, 3]
 
 
+def test_report_keeps_1000_problems_per_kind_and_counts_them_all(registry):
+    """1,234 negative counts and 3 words: the first 1,000 negatives are listed, every problem is counted."""
+    assert importer.MAX_PROBLEMS_PER_KIND == 1000
+    rows = [row_with(employed_workers="-12")] * 1234 + [row_with(employed_workers="seribu")] * 3
+    data = make_csv(rows)
+    report = check(data, "f.csv", registry)
+    assert report.counts == {(ERROR, "negative"): 1234, (ERROR, "non_numeric"): 3}
+    assert (report.error_count, report.warning_count) == (1237, 0)
+    negatives = [p for p in report.problems if p.kind == "negative"]
+    assert len(negatives) == 1000 and [p.row for p in negatives] == list(range(2, 1002))  # the first ones, by row
+    assert [p.row for p in report.problems if p.kind == "non_numeric"] == [1236, 1237, 1238]
+    assert (report.left_out("negative"), report.left_out("non_numeric")) == (234, 0)
+    assert report.summary("en") == (
+        "f.csv: 1237 data rows read, 0 ready to import; 1237 errors, 0 warnings. "
+        "Only the first 1,000 problems of each kind are listed; 234 more problems are counted but not listed."
+    )
+    assert report.summary("id") == (
+        "f.csv: 1237 baris data dibaca, 0 siap diimpor; 1237 kesalahan, 0 peringatan. "
+        "Hanya 1.000 masalah pertama dari tiap jenis yang dicantumkan; 234 lainnya dihitung tetapi tidak dicantumkan."
+    )
+    table = report.table("en")
+    assert len(table) == 1000 + 1 + 3
+    more = table.iloc[1000].tolist()  # right after the last negative kept
+    assert more[0] == "Error" and pd.isna(more[1]) and more[2:4] == ["", ""]
+    assert more[4:] == ["… and 234 more of this kind: A negative number of persons.",
+                        "Check the figure; a count of persons cannot be below 0."]
+    assert table.iloc[999, 1] == 1001 and table.iloc[1001, 1] == 1236
+    assert report.table("id").iloc[1000, 4] == "… dan 234 lainnya dari jenis ini: Jumlah orang negatif."
+    text = report.to_csv("id").decode("utf-8-sig")
+    assert '\r\nKesalahan;;;;… dan 234 lainnya dari jenis ini: Jumlah orang negatif.;"Periksa angkanya;' in text
+    assert text.startswith("# f.csv: 1237 baris data dibaca") and text.count("\r\n") == 1 + 1 + 1004
+    assert report.data == b""  # a file with errors is never stored: its bytes are not kept
+
+
+def test_report_below_the_cap_says_nothing_left_out_and_a_clean_report_keeps_its_bytes(registry):
+    report = check(make_csv([row_with(employed_workers="-12")] * 1000), "f.csv", registry)
+    assert report.error_count == 1000 and report.left_out("negative") == 0
+    assert report.summary("en") == "f.csv: 1000 data rows read, 0 ready to import; 1000 errors, 0 warnings."
+    assert len(report.table("en")) == 1000
+    data = make_csv(VALID_ROWS)
+    assert check(data, "f.csv", registry).data == data  # what store_import writes as the source copy
+
+
+def test_report_csv_neutralises_every_dangerous_start(registry):
+    values = ["@SUM(A1)", "+A1", " =1+1", "-A1"]
+    rows = [row_with(region_code=code, region_name=name, employed_workers=v)
+            for (code, name, *_), v in zip(VALID_ROWS, values)]
+    text = check(make_csv(rows), "f.csv", registry).to_csv("en").decode("utf-8-sig")
+    for v in values:
+        assert f";'{v};" in text and f";{v};" not in text
+
+
 def test_every_problem_kind_has_texts():
     import re
 
     source = Path(importer.__file__).read_text()
     used = set(re.findall(r'\b(?:ERROR|WARNING), "([a-z_0-9]+)"', source)) | {"not_a_table", "xls_old", "coverage_over_100", "part_exceeds_whole", "invalid_code_number", "unknown_code_bps"}
+    catalogues = []
+    for lang in i18n.LANGS:
+        with i18n.catalogue_paths(lang)[0].open("rb") as f:
+            catalogues.append(read_po(f))
     for kind in used:
         for prefix in ("import.problem.", "import.fix."):
-            assert prefix + kind in TEXTS, prefix + kind
-            assert TEXTS[prefix + kind]["id"] and TEXTS[prefix + kind]["en"]
+            for catalogue in catalogues:
+                assert prefix + kind in catalogue, prefix + kind
+                assert catalogue[prefix + kind].string and all(catalogue[prefix + kind].string), prefix + kind
 
 
 # ---------------------------------------------------------------- storing: all or nothing

@@ -7,7 +7,6 @@ import pytest
 from ucj_dash.analysis import indicators
 from ucj_dash.analysis.settings import DEFAULTS, Settings
 from ucj_dash.text import fmt
-from ucj_dash.text.i18n import TEXTS
 
 
 def _counts(**cols):
@@ -66,11 +65,6 @@ def test_formatting_is_indonesian_and_never_prints_missing_as_zero():
     assert fmt.rupiah(1_234_567, compact=False) == "Rp 1.234.567"
     assert fmt.points(-0.54) == "−0,54 poin"
     assert fmt.percent(float("nan")) == fmt.NO_DATA == fmt.number(None)
-
-
-def test_translation_table_is_complete():
-    for key, entry in TEXTS.items():
-        assert entry.get("id") and entry.get("en"), key
 
 
 def test_target_exactly_met_has_no_gap_and_counts_as_met():

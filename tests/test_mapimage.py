@@ -155,3 +155,16 @@ def test_feature_paths_keep_holes_and_parts():
         assert px(3, 3) == (255, 0, 0)  # in the shell
         assert px(1.5, 1.5) == (255, 255, 255)  # in the hole
     assert px(5.5, 5.5) == (255, 0, 0)  # the multipolygon's second part
+
+
+def test_a_dollar_in_the_source_is_drawn_as_written_not_as_a_formula(demo_dataset, registry, settings):
+    import copy
+    from dataclasses import replace
+
+    ds = copy.copy(demo_dataset)
+    ds.meta = replace(demo_dataset.meta, source="Dinas $x^2$ & BPJS", name="Uji $\\frac{1}{0}$")
+    fig = mapimage.map_figure(ds, registry, "53", ds.latest_period, "ucj_coverage", "fixed", settings, "id")
+    drawn = [t for t in fig.texts if "$" in t.get_text()]
+    assert drawn and not any(t.get_parse_math() for t in drawn)
+    png = mapimage.render_png(ds, registry, "53", ds.latest_period, "ucj_coverage", "fixed", settings, "id", dpi=60)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"  # "\frac{1}{0}" as mathtext would not render

@@ -11,6 +11,7 @@ from ucj_dash.analysis.settings import Settings
 from ucj_dash.datasets.dataset import Dataset, DatasetMeta
 from ucj_dash.geography.boundaries import read_layer
 from ucj_dash.geography.regions import Level
+from ucj_dash.text.i18n import t
 from ucj_dash.views import mapview
 
 
@@ -80,3 +81,37 @@ def test_legend_lists_no_data_and_simulated(registry):
 def test_zoom_fits_bounds():
     assert mapview.zoom_for((95.0, -11.0, 141.0, 6.0)) <= 5
     assert mapview.zoom_for((106.7, -6.4, 107.0, -6.1)) >= 9
+
+
+def test_data_and_boundary_counts():
+    table = pd.DataFrame({"code": ["53.01", "53.02", "53.03"], "employed_workers": [10.0, np.nan, np.nan],
+                          "population": [np.nan, 5.0, np.nan]})
+    assert [mapview.has_data(row) for _, row in table.iterrows()] == [True, True, False]
+    assert mapview.regions_with_data(table) == 2
+    assert mapview.without_boundary(table, pd.DataFrame({"code": ["53.01", "53.03", "53.99"]})) == 1
+
+
+def test_bounds_fall_back_to_indonesia_and_center_is_lat_lng():
+    assert mapview.map_bounds(pd.DataFrame({"code": []})) == mapview.INDONESIA_BOUNDS
+    assert mapview.center((95.0, -11.0, 141.0, 6.0)) == (-2.5, 118.0)
+
+
+def test_method_label_and_metric_explanation_name_the_baseline():
+    s = Settings({"extreme_poverty_baseline_pct": 1.25})
+    c = mapview.classify(pd.Series([0.5, 2.0]), METRICS["extreme_poverty"], "fixed", s, "en")
+    assert "1.25%" in mapview.method_label(c, s, "en")
+    fixed = mapview.classify(pd.Series([10.0]), METRICS["ucj_coverage"], "fixed", s)
+    assert mapview.method_label(fixed, s, "id") == t("legend.method.fixed", "id")
+    explain = mapview.metric_explain(METRICS["extreme_poverty"], s, "id")
+    assert "1,25%" in explain and s.item("extreme_poverty_baseline_pct").source in explain
+
+
+def test_classes_without_data_or_with_one_value_have_no_open_bound():
+    """No data: no class (the legend shows only "no data"); one value: one class named by it."""
+    for method in ("quantiles", "equal_interval", "fixed"):
+        none = mapview.classify(pd.Series([np.nan, np.nan]), METRICS["uncovered_workers"], method, Settings())
+        assert none.bins == [] and none.labels == [] and list(none.index) == [-1, -1]
+        legend = mapview.legend_html(none, "x", "y", "id", False)
+        assert t("legend.no_data") in legend and "&lt; —" not in legend
+    one = mapview.classify(pd.Series([31.0, np.nan, 31.0]), METRICS["ucj_coverage"], "quantiles", Settings(), "en")
+    assert one.labels == ["31.0%"] and list(one.index) == [0, -1, 0]

@@ -63,6 +63,19 @@ def test_missing_figures_are_dashes_not_zero(demo_dataset):
     figures = slides.key_figures(row, "99", Settings(), "id")
     assert [f.value for f in figures] == [fmt.NO_DATA] * 4
     assert all(line.monthly == fmt.NO_DATA and line.yearly == fmt.NO_DATA for line in slides.cost_lines(row, Settings(), "id"))
+    assert not any(line.known for line in slides.cost_lines(row, Settings(), "id"))
+
+
+def test_priority_slide_lists_no_region_without_figures(demo_dataset, registry):
+    """Children that lack every figure the rule uses are not "priorities" 1, 2, 3…: the list is empty."""
+    from ucj_dash.analysis.priority import Rule
+
+    children = mapview.children_table(demo_dataset, registry, NTT, demo_dataset.latest_period, Settings())
+    items = slides.priority_items(children, Settings(), Rule(), "id")
+    assert len(items) == slides.PRIORITY_TOP and [i.rank for i in items] == list(range(1, slides.PRIORITY_TOP + 1))
+    blank = children.assign(**{c: float("nan") for c in ("extreme_poverty_rate_pct", "uncovered_extreme_poor_workers",
+                                                           "uncovered_vulnerable_workers")})
+    assert slides.priority_items(blank, Settings(), Rule(), "id") == []
 
 
 # ---- the page

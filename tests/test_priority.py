@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from ucj_dash.analysis import priority
 from ucj_dash.analysis.settings import Settings
@@ -100,3 +101,45 @@ def test_real_provinces_every_region_in_exactly_one_group(demo_dataset, registry
     assert set(ranked.loc[ranked["code"].isin(["91", "95"]), "quadrant"]) == {"act_first"}  # Papua: poor, low coverage
     classes = priority.quadrant_classes(ranked["quadrant"])
     assert len(classes.colors) == 4 and (classes.index >= 0).all()
+
+
+def test_levels_within_a_parent_and_the_level_a_link_names():
+    from ucj_dash.geography.regions import Level
+
+    assert priority.levels_within("ID") == [Level.PROVINCE, Level.REGENCY]
+    assert priority.levels_within("53.02") == [Level.DISTRICT, Level.VILLAGE]
+    assert priority.levels_within("53.02.02") == [Level.VILLAGE]
+    assert priority.pick_level("53", None) == (Level.REGENCY, False)
+    assert priority.pick_level("53", "kec") == (Level.DISTRICT, False)
+    assert priority.pick_level("53", "desa") == (Level.REGENCY, True)  # too deep: the children's, and say so
+    assert priority.pick_level("53", "nope") == (Level.REGENCY, True)
+
+
+def test_rule_falls_back_to_a_coverage_the_data_gives():
+    rule = priority.Rule(coverage="employed_registered", weight_gap=1.0)
+    assert rule.within(["employed_active", "employed_registered"]) is rule
+    fallback = rule.within(["employed_active", "vulnerable"])
+    assert fallback.coverage == "employed_active" and fallback.weight_gap == 1.0
+    assert rule.within([]) is rule  # no coverage in the data at all: every region is "no data"
+
+
+def test_scatter_leaves_out_no_data_and_survives_an_empty_selection():
+    ranked = priority.rank(_table(extreme_poverty_rate_pct=[3.1, np.nan, 1.0],
+                                  uncovered_workers=[400.0, 900.0, np.nan]), Settings())
+    bubbles = priority.scatter(ranked)
+    assert sorted(bubbles.points["code"]) == ["53.01", "53.03"] and bubbles.missing == 1
+    assert bubbles.size_column == "uncovered_workers"
+    assert bubbles.sizeref == pytest.approx(2 * 400 / priority.BUBBLE_MAX_PX**2)  # the largest bubble drawn
+    empty = priority.scatter(priority.rank(_table(extreme_poverty_rate_pct=[np.nan, np.nan],
+                                                  uncovered_workers=[5.0, 6.0]), Settings()))
+    assert empty.points.empty and empty.missing == 2 and empty.sizeref == 2 / priority.BUBBLE_MAX_PX**2
+
+
+def test_rankable_rows_rest_on_a_group_or_a_score():
+    ranked = priority.rank(_table(
+        extreme_poverty_rate_pct=[np.nan, np.nan, 1.0],
+        uncovered_extreme_poor_workers=[np.nan, 10.0, np.nan],
+        uncovered_vulnerable_workers=[np.nan, np.nan, np.nan],
+    ), Settings())
+    assert sorted(priority.rankable(ranked)["code"]) == ["53.02", "53.03"]
+    assert priority.rankable(ranked.iloc[:0]).empty

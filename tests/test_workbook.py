@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from ucj_dash.analysis import priority
 from ucj_dash.analysis.settings import Settings
 from ucj_dash.datasets.dataset import Dataset
-from ucj_dash.exports import workbook
+from ucj_dash.exports import cells, workbook
 from ucj_dash.exports.filenames import export_filename, slug
 from ucj_dash.geography.regions import Registry
 from ucj_dash.views import mapview
@@ -126,18 +126,6 @@ def test_definitions_sheet_lists_every_setting_with_source_and_the_dataset(demo_
         assert "DATA SIMULASI" in sheet.cell(row=2, column=1).value
 
 
-def test_safe_cell():
-    assert workbook.safe_cell(float("nan")) is None
-    assert workbook.safe_cell(None) is None
-    assert workbook.safe_cell(pd.NA) is None
-    assert workbook.safe_cell(3) == 3 and workbook.safe_cell(2.5) == 2.5
-    assert workbook.safe_cell(True) is True
-    assert workbook.safe_cell("Kabupaten Malang") == "Kabupaten Malang"
-    for text in (EVIL, "+62 811", "-1+1", "@SUM(A1)", "\t=1", "\r=1"):
-        assert workbook.safe_cell(text) == "'" + text
-    assert workbook.safe_cell("Data — 2024") == "Data — 2024"
-
-
 def test_formula_like_names_are_stored_as_text(demo_dataset, registry, settings):
     """A dataset and a region named like a formula come back as text cells, never formulas."""
     period = demo_dataset.latest_period
@@ -152,7 +140,7 @@ def test_formula_like_names_are_stored_as_text(demo_dataset, registry, settings)
     assert formulas == []
     texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "'" + EVIL in texts and "'@evil" in texts
-    assert not any(v.startswith(workbook.FORMULA_START) for v in texts)
+    assert not any(v.startswith(cells.FORMULA_START) for v in texts)
 
 
 def test_village_workbook_has_the_village_and_says_there_is_nothing_to_rank(demo_dataset, registry, settings):
@@ -193,6 +181,6 @@ def test_csv_neutralises_formula_text_and_keeps_no_data_empty(demo_dataset):
     text = workbook.csv_bytes(table, demo_dataset, "2024-12", "id").decode("utf-8-sig")
     lines = text.splitlines()
     assert lines[1].startswith("\"'=HYPERLINK")
-    assert lines[2].startswith("Kupang,,")  # no data stays empty, not 0
-    assert lines[3].startswith("'-1+2,3.0")
+    assert lines[2].startswith("Kupang;;")  # no data stays empty, not 0
+    assert lines[3].startswith("'-1+2;3,0")  # ";" and a decimal comma in Indonesian (cells.write_csv)
     assert all("Data simulasi / simulated data" in line for line in lines[1:])

@@ -1,6 +1,6 @@
 """Command line: ``python -m ucj_dash <command>`` (or ``ucj-dash <command>``).
 
-Commands: ``build`` (boundaries and demo data), ``build-boundaries``,
+Commands: ``build`` (compiled translations, boundaries and demo data), ``build-boundaries``,
 ``build-demo``, ``info`` (what is installed: counts, sources, datasets),
 ``import`` (check a CSV/XLSX file and store it as a dataset; exit code 2 on
 errors, 1 when warnings were not confirmed), ``template`` (write the import
@@ -12,35 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
-from ucj_dash.datasets import demo, store
+from ucj_dash import audit, build
+from ucj_dash.datasets import store
 from ucj_dash.errors import UserError
 from ucj_dash.geography import boundaries
-from ucj_dash.geography.regions import Registry
 from ucj_dash.paths import geo_dir
 
-
-def registry() -> Registry:
-    return Registry.load(boundaries.layers_dir() / "regions.parquet")
-
-
-def build_demo(force: bool = False, log=print) -> None:
-    """Generate and store the demo dataset unless it is stored already for these boundaries."""
-    manifest = boundaries.read_manifest() or {}
-    stamp = manifest.get("sources", {}).get("wilayah", {}).get("commit", "")
-    if not force and store.exists(store.DEMO_ID) and store.read_meta(store.DEMO_ID).extra.get("registry_commit") == stamp:
-        return
-    log("Membangkitkan data demo (simulasi) / generating the demo dataset (simulated)…")
-    dataset = demo.generate(registry())
-    dataset.meta.extra["registry_commit"] = stamp
-    dataset.meta.extra["seed"] = demo.SEED
-    store.save(dataset)
-
-
-def build_all(force: bool = False, log=print) -> dict:
-    manifest = boundaries.build(force=force, log=log)
-    build_demo(force=force, log=log)
-    return manifest
+registry = build.registry
 
 
 def info() -> dict:
@@ -58,8 +38,6 @@ def info() -> dict:
 
 
 def write_templates(folder: str) -> None:
-    from pathlib import Path
-
     from ucj_dash.datasets import template
 
     out = Path(folder)
@@ -73,8 +51,6 @@ def write_templates(folder: str) -> None:
 
 def import_file(args) -> int:
     """``import``: check the file, print the report, store it when clean (and confirmed)."""
-    from pathlib import Path
-
     import pandas as pd
 
     from ucj_dash.datasets import importer
@@ -93,23 +69,29 @@ def import_file(args) -> int:
         print(f"[{severity}] {where + ': ' if where else ''}{problem} → {fix}")
     if args.report:
         Path(args.report).write_bytes(report.to_csv(lang))
-    if report.errors or not report.ok:
-        print(t("import.error.has_errors", lang, n=len(report.errors)), file=sys.stderr)
+    if not report.ok:
+        print(t("import.error.has_errors", lang, n=report.error_count), file=sys.stderr)
         return 2
     accept = args.yes
     if report.warnings and not accept:
         if sys.stdin.isatty():
-            accept = input(t("import.cli.confirm", lang, n=len(report.warnings))).strip().lower() in ("y", "ya", "yes")
+            accept = input(t("import.cli.confirm", lang, n=report.warning_count)).strip().lower() in ("y", "ya", "yes")
         if not accept:
-            print(t("import.cli.need_yes", lang, n=len(report.warnings)), file=sys.stderr)
+            print(t("import.cli.need_yes", lang, n=report.warning_count), file=sys.stderr)
             return 1
-    dataset = importer.store_import(
-        report, name=args.name, source=args.source, as_of=args.as_of, description=args.description,
-        dataset_id=args.dataset_id, accept_warnings=accept,
-    )
+    try:
+        dataset = importer.store_import(
+            report, name=args.name, source=args.source, as_of=args.as_of, description=args.description,
+            dataset_id=args.dataset_id, accept_warnings=accept,
+        )
+    except UserError as exc:
+        audit.record("import", "refused", "cli", args.dataset_id, file_sha256=report.sha256, reason=exc.key)
+        raise
+    audit.record("import", "ok", "cli", dataset.meta.id, file_sha256=report.sha256)
     if args.activate:
         store.set_active(dataset.meta.id)
-    print(t("import.cli.stored", lang, id=dataset.meta.id, rows=report.rows_imported, path=store.dataset_path(dataset.meta.id)))
+        audit.record("activate", "ok", "cli", dataset.meta.id)
+    print(t("import.cli.stored", lang, id=dataset.meta.id, n=report.rows_imported, path=store.dataset_path(dataset.meta.id)))
     return 0
 
 
@@ -117,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ucj-dash", description="UCJ coverage dashboard: data tools")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (
-        ("build", "build boundary layers and the demo dataset (no-op when current)"),
+        ("build", "compile translations, build boundary layers and the demo dataset (no-op when current)"),
         ("build-boundaries", "build boundary layers only"),
         ("build-demo", "generate the demo dataset only"),
     ):
@@ -140,11 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
-            build_all(force=args.force)
+            build.run(force=args.force)
         elif args.command == "build-boundaries":
-            boundaries.build(force=args.force)
+            with build.exclusive():
+                boundaries.build(force=args.force)
         elif args.command == "build-demo":
-            build_demo(force=args.force)
+            with build.exclusive():
+                build.build_demo(force=args.force)
         elif args.command == "info":
             print(json.dumps(info(), indent=1, ensure_ascii=False))
         elif args.command == "import":

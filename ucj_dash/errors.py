@@ -1,7 +1,8 @@
 """User-facing errors: each names what is wrong and what to do, in both languages.
 
-An error carries an i18n key and its parameters; the page or the command line
-renders it in the user's language with :func:`ucj_dash.text.i18n.t`.
+An error carries an i18n key and its parameters; the command line renders it
+in the user's language with :meth:`UserError.message`, a page with
+:meth:`UserError.markdown`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ class UserError(Exception):
         from ucj_dash.text.i18n import t
 
         return t(self.key, lang, **self.params)
+
+    def markdown(self, lang: str = "id") -> str:
+        """The message for Streamlit Markdown: its text parameters (from URLs, files, the store) show literally."""
+        from ucj_dash.text import markup
+        from ucj_dash.text.i18n import t
+
+        return t(self.key, lang, **{k: markup.markdown(v) if isinstance(v, str) else v for k, v in self.params.items()})
 
 
 class InvalidRegionCode(UserError, ValueError):

@@ -9,19 +9,21 @@ computation lives here: it calls :mod:`ucj_dash`.
 from __future__ import annotations
 
 import gc
+import math
+import time
 
 import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
+import streamlit.config
 import xstatic.pkg.leaflet
 
-from ucj_dash import cli
+from ucj_dash import build
 from ucj_dash.analysis import priority, profile
 from ucj_dash.analysis.indicators import METRICS
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.datasets import store
+from ucj_dash.datasets import importer, store
 from ucj_dash.datasets.dataset import Dataset
-from ucj_dash.errors import UserError
 from ucj_dash.geography import boundaries
 from ucj_dash.geography.regions import Level, Registry, level_of
 from ucj_dash.text.i18n import t
@@ -40,14 +42,42 @@ ASSET_URLS = {
 
 
 def ensure_built(lang: str) -> None:
-    """Build boundaries and the demo dataset on the first run (once per machine)."""
-    if boundaries.read_manifest() is None or not store.exists(store.DEMO_ID):
-        with st.spinner(t("building.boundaries", lang)):
-            try:
-                cli.build_all()
-            except UserError as exc:
-                st.error(exc.message(lang))
-                st.stop()
+    """On a fresh checkout, build boundaries and the demo dataset before any page runs.
+
+    The build runs as a separate process (:func:`ucj_dash.build.start_in_background`), one at a
+    time on the machine; meanwhile every visitor sees a progress message. A failed build shows
+    its last words and what to do, and stops the page.
+    """
+    if build.is_built():
+        _start_up_once()
+        return
+    child = build.start_in_background()
+    box = st.empty()
+    while (child is not None and child.poll() is None) or build.is_running():
+        lines = build.progress_lines(1)
+        with box.container():
+            st.info(t("building.boundaries", lang), icon=":material/hourglass_top:")
+            if lines:  # plain text: the log is not Markdown
+                st.text(t("building.progress", lang, line=lines[0]))
+        time.sleep(1)
+    box.empty()
+    if not build.is_built():
+        st.error(t("building.failed", lang), icon=":material/error:")
+        st.code("\n".join(build.progress_lines(8)) or "—", language=None)
+        st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _start_up_once() -> None:
+    """Once per process: remove temporary folders of dataset writes that were killed, and make the
+    server refuse an upload larger than the importer takes before reading it into memory."""
+    store.remove_leftovers()
+    streamlit.config.set_option("server.maxUploadSize", upload_limit_mb(), "UCJ_MAX_UPLOAD_MB")
+
+
+def upload_limit_mb() -> int:
+    """The importer's file-size limit in whole megabytes (Streamlit's unit for upload limits), rounded up."""
+    return max(1, math.ceil(importer.MAX_FILE_BYTES / (1024 * 1024)))
 
 
 def _freeze_heap() -> None:
@@ -62,13 +92,15 @@ def _freeze_heap() -> None:
 
 @st.cache_resource(show_spinner=False)
 def registry() -> Registry:
-    reg = cli.registry()
+    reg = build.registry()
     _freeze_heap()
     return reg
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def dataset(dataset_id: str = store.DEMO_ID) -> Dataset:
+    """A stored dataset, loaded once per process; the 4 most recently used are kept (each is
+    hundreds of MB rolled up), so sessions switching datasets cannot grow the server without bound."""
     ds = store.load(dataset_id)
     _freeze_heap()
     return ds
@@ -139,3 +171,10 @@ def priority_view_cached(dataset_id, parent, level: int, period, settings_key, r
         ranked, geoms, None, classes, period, dataset(dataset_id), lang, value_text=priority.map_text(ranked, lang, rule.coverage)
     )
     return ranked, geojson
+
+
+def forget_datasets() -> None:
+    """Forget cached datasets and the views made from them: an id freed by a delete may be reused by a later import."""
+    dataset.clear()
+    for cached in (children_table_cached, layer_geojson_cached, profile_cached, priority_view_cached):
+        cached.clear()

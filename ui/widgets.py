@@ -1,4 +1,4 @@
-"""Widgets every page shares: region search, language switch, banners, metric arrows, the ranked table."""
+"""Widgets every page shares: region search, language switch, banners, metric arrows, table column config."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import streamlit as st
 
 from ucj_dash.datasets.dataset import Dataset
 from ucj_dash.text.i18n import t
-from ucj_dash.views import drill
+from ucj_dash.text.markup import markdown as md
+from ucj_dash.views import drill, tables
 from ui.loaders import registry
 from ui.state import current_view, page_params, set_view, settings
 
@@ -35,7 +36,7 @@ def region_search(lang: str, on_pick, key: str = "search") -> None:
                 on_change=picked,
             )
         else:
-            st.caption(t("map.search.none", lang, query=query.strip()))
+            st.caption(t("map.search.none", lang, query=md(query.strip())))
 
 
 def settings_notice(lang: str) -> None:
@@ -81,36 +82,17 @@ def language_switch(view: drill.View) -> None:
     )
 
 
-def ranked_table(table: pd.DataFrame, metric, on_map: set, lang: str) -> pd.DataFrame:
-    """The children table as shown: ranked by the metric, largest first (no data last), localised headers."""
-    ranked = table.sort_values(metric.column, ascending=False, na_position="last")
-    out = pd.DataFrame(
-        {
-            "#": range(1, len(ranked) + 1),
-            t("col.name", lang): ranked["name"].to_numpy(),
-            t("col.kind", lang): [t("kind." + k, lang) for k in ranked["kind"]],
-            t("col.code", lang): ranked["code"].to_numpy(),
-            t("col.ucj_coverage_pct", lang): ranked["ucj_coverage_pct"].to_numpy(),
-            t("col.vulnerable_coverage_pct", lang): ranked["vulnerable_coverage_pct"].to_numpy(),
-            t("col.uncovered_workers", lang): ranked["uncovered_workers"].to_numpy(),
-            t("col.extreme_poverty_rate_pct", lang): ranked["extreme_poverty_rate_pct"].to_numpy(),
-            t("col.village_official_coverage_pct", lang): ranked["village_official_coverage_pct"].to_numpy(),
-            t("col.note", lang): ["" if c in on_map else t("map.no_boundary.cell", lang) for c in ranked["code"]],
-        }
-    )
-    out["_code"] = ranked["code"].to_numpy()
-    out["_on_map"] = [c in on_map for c in ranked["code"]]
-    return out
-
-
-def table_column_config(lang: str) -> dict:
-    pct_bar = dict(min_value=0, max_value=100, format="%.1f%%")
-    return {
-        t("col.ucj_coverage_pct", lang): st.column_config.ProgressColumn(t("col.ucj_coverage_pct", lang), **pct_bar),
-        t("col.vulnerable_coverage_pct", lang): st.column_config.ProgressColumn(t("col.vulnerable_coverage_pct", lang), **pct_bar),
-        t("col.village_official_coverage_pct", lang): st.column_config.ProgressColumn(
-            t("col.village_official_coverage_pct", lang), **pct_bar
-        ),
-        t("col.uncovered_workers", lang): st.column_config.NumberColumn(format="localized"),
-        t("col.extreme_poverty_rate_pct", lang): st.column_config.NumberColumn(format="%.2f%%"),
-    }
+def column_config(units: dict[str, tables.Unit]) -> dict:
+    """Streamlit's column config for a built table, from its units: shares as 0–100 bars, percentages with
+    their decimals, persons, counts and rupiah with thousands separators, long text wide."""
+    config = {}
+    for header, unit in units.items():
+        if unit.bar:
+            config[header] = st.column_config.ProgressColumn(header, min_value=0, max_value=100, format=f"%.{unit.decimals}f%%")
+        elif unit.name == "%":
+            config[header] = st.column_config.NumberColumn(format=f"%.{unit.decimals}f%%")
+        elif unit.name in ("persons", "count", "Rp"):
+            config[header] = st.column_config.NumberColumn(format="localized")
+        elif unit.name == "prose":
+            config[header] = st.column_config.TextColumn(width="large")
+    return config

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,12 +54,11 @@ def browser() -> Browser:
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def app_url(browser: Browser, tmp_path_factory) -> str:
-    """Base URL of ``streamlit run app.py`` on a free port, once the national map has been drawn."""
+@contextmanager
+def streamlit_server(log: Path):
+    """``streamlit run app.py`` on a free port, as a user starts it; yields its base URL once healthy."""
     port = _free_port()
     url = f"http://localhost:{port}"
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
@@ -72,13 +72,6 @@ def app_url(browser: Browser, tmp_path_factory) -> str:
             if time.monotonic() > deadline:
                 pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT_S}s:\n{_log_tail(log)}")
             time.sleep(0.2)
-        context = browser.new_context()
-        try:
-            page = context.new_page()
-            page.goto(url)
-            page.frame_locator(MAP_IFRAME).locator(MAP_PATH).first.wait_for(state="visible", timeout=FIRST_MAP_TIMEOUT_MS)
-        finally:
-            context.close()
         yield url
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -87,6 +80,20 @@ def app_url(browser: Browser, tmp_path_factory) -> str:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url(browser: Browser, tmp_path_factory) -> str:
+    """Base URL of the app's server for the session, once the national map has been drawn."""
+    with streamlit_server(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(url)
+            page.frame_locator(MAP_IFRAME).locator(MAP_PATH).first.wait_for(state="visible", timeout=FIRST_MAP_TIMEOUT_MS)
+        finally:
+            context.close()
+        yield url
 
 
 @pytest.fixture

@@ -46,6 +46,11 @@ def rate_text(settings: Settings, lang: str = "id", with_jht: bool = False) -> s
     )
 
 
+def no_data_text(group: str, lang: str = "id") -> str:
+    """Why the cost of ``group`` is not given: its uncovered workers are not in the data."""
+    return t("cost.no_data", lang, group=t("cost.group." + group, lang).lower())
+
+
 def monthly_contribution_rp(workers: float, settings: Settings | None = None, with_jht: bool = False) -> float:
     """Contributions in rupiah per month to enrol ``workers`` persons (NaN workers give NaN)."""
     if workers is None or (isinstance(workers, float) and math.isnan(workers)):

@@ -14,14 +14,15 @@ terms are skipped (and named in the reason), never counted as zero people.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from ucj_dash.analysis.indicators import COVERAGES, DEFAULT_COVERAGE
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.text import fmt
+from ucj_dash.geography.regions import Level, level_of
+from ucj_dash.text import fmt, markup
 from ucj_dash.text.i18n import t
 
 #: groups in priority order; the first is where poverty is high and coverage low
@@ -52,12 +53,39 @@ class Rule:
     weight_gap: float = 0.0
     coverage: str = DEFAULT_COVERAGE
 
+    def within(self, coverages: list[str]) -> "Rule":
+        """This rule, measuring coverage by the first of ``coverages`` (those the data gives) when its own is not among them.
+
+        With no coverage given at all the rule stays as it is: every region is then in the "no data" group.
+        """
+        return self if self.coverage in coverages or not coverages else replace(self, coverage=coverages[0])
+
     def terms(self) -> list[tuple[str, float]]:
         return [
             ("uncovered_extreme_poor_workers", self.weight_extreme_poor),
             ("uncovered_vulnerable_workers", self.weight_vulnerable),
             ("gap_to_target_workers", self.weight_gap),
         ]
+
+
+def levels_within(parent: str) -> list[Level]:
+    """Levels that can be ranked inside ``parent``: its children's, then its grandchildren's (villages at most)."""
+    return [Level(lv) for lv in (level_of(parent) + 1, level_of(parent) + 2) if lv <= Level.VILLAGE]
+
+
+def pick_level(parent: str, key: str | None) -> tuple[Level, bool]:
+    """The level to rank inside ``parent``: the one ``key`` names ("kab", "kec", ...), else its children's.
+
+    The flag is True when ``key`` is given but names none of :func:`levels_within` (the page says so).
+    """
+    levels = levels_within(parent)
+    if not key:
+        return levels[0], False
+    try:
+        level = Level.from_key(key)
+    except KeyError:
+        return levels[0], True
+    return (level, False) if level in levels else (levels[0], True)
 
 
 def quadrants(table: pd.DataFrame, settings: Settings, coverage: str = DEFAULT_COVERAGE) -> pd.Series:
@@ -107,6 +135,15 @@ def rank(table: pd.DataFrame, settings: Settings, rule: Rule = Rule()) -> pd.Dat
     return out
 
 
+def rankable(ranked: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`rank`'s table that rest on a figure the rule uses: in a group, or with a score.
+
+    The others (no poverty rate or coverage and no weighted count) rank last only
+    for lack of data; top-N lists (slides, brief) leave them out. May be empty.
+    """
+    return ranked[(ranked["quadrant"] != "no_data") | ranked["score"].notna()]
+
+
 def reason(row: pd.Series, settings: Settings, lang: str = "id", coverage: str = DEFAULT_COVERAGE) -> str:
     """The rank's reason in words, e.g. "kemiskinan ekstrem 3,10% — 3,7× baseline; cakupan 18,0% vs target 52,2%;
     41.200 pekerja rentan belum terlindungi". Missing figures are said to be missing."""
@@ -140,7 +177,7 @@ def reason(row: pd.Series, settings: Settings, lang: str = "id", coverage: str =
     for col in ("uncovered_extreme_poor_workers", "uncovered_vulnerable_workers"):
         value = row[col]
         key = "priority.reason." + col
-        parts.append(t(key + "_missing", lang) if pd.isna(value) else t(key, lang, n=fmt.number(value, lang)))
+        parts.append(t(f"{key}_missing", lang) if pd.isna(value) else t(key, lang, n=fmt.number(value, lang), count=value))
     return "; ".join(parts)
 
 
@@ -166,6 +203,33 @@ def group_counts(ranked: pd.DataFrame) -> dict[str, int]:
     return {q: int(counts.get(q, 0)) for q in QUADRANTS}
 
 
+#: diameter (px) of the scatter's largest bubble
+BUBBLE_MAX_PX = 38
+
+
+@dataclass(frozen=True)
+class Scatter:
+    """What the priority scatter draws: one bubble per region with both figures, its area the persons not covered."""
+
+    points: pd.DataFrame  # rows of the ranked table outside the "no data" group, in rank order (may be empty)
+    size_column: str  # persons not covered by the measure
+    sizeref: float  # Plotly's ``sizeref`` for ``sizemode="area"``
+    missing: int  # regions left out for lack of a figure
+
+
+def scatter(ranked: pd.DataFrame, coverage: str = DEFAULT_COVERAGE) -> Scatter:
+    """The scatter of :func:`rank`'s table for ``coverage``: regions of the "no data" group are left out (and counted).
+
+    The largest bubble is :data:`BUBBLE_MAX_PX` across; with no region to draw
+    or no one uncovered, the scale is that of a 1-person bubble.
+    """
+    points = ranked[ranked["quadrant"] != "no_data"]
+    size_column = COVERAGES[coverage].uncovered_column
+    largest = points[size_column].max()  # NaN for no points
+    sizeref = 2.0 * max(float(largest) if pd.notna(largest) else 0.0, 1.0) / BUBBLE_MAX_PX**2
+    return Scatter(points, size_column, sizeref, len(ranked) - len(points))
+
+
 def quadrant_classes(quadrant: pd.Series, lang: str = "id"):
     """The groups as map classes (colour per group, no-data hatched) for :func:`mapview.layer_geojson`."""
     from ucj_dash.views.mapview import Classes
@@ -183,31 +247,30 @@ def quadrant_classes(quadrant: pd.Series, lang: str = "id"):
 
 def bivariate_legend_html(counts: dict[str, int], settings: Settings, lang: str, simulated: bool) -> str:
     """The 2×2 legend: columns = poverty at/below vs above the baseline, rows = coverage at/above vs below target."""
-    import html
 
     def cell(q: str) -> str:
         dark = q in ("act_first", "poor_on_target")
         return (
             f'<td style="background:{QUADRANT_COLORS[q]};color:{"#fff" if dark else "#111"};padding:6px 8px;'
-            f'border:1px solid #555;width:50%"><b>{html.escape(t("priority.group." + q, lang))}</b>'
-            f'<br>{counts.get(q, 0)} {html.escape(t("priority.regions", lang))}</td>'
+            f'border:1px solid #555;width:50%"><b>{markup.html(t("priority.group." + q, lang))}</b>'
+            f'<br>{markup.html(t("priority.regions", lang, n=counts.get(q, 0)))}</td>'
         )
 
     baseline = fmt.percent(settings.baseline_pct, lang, 2)
     head = (
-        f'<tr><td></td><th style="font-weight:600;padding:2px 6px">{html.escape(t("priority.axis.poverty_low", lang, baseline=baseline))}</th>'
-        f'<th style="font-weight:600;padding:2px 6px">{html.escape(t("priority.axis.poverty_high", lang, baseline=baseline))}</th></tr>'
+        f'<tr><td></td><th style="font-weight:600;padding:2px 6px">{markup.html(t("priority.axis.poverty_low", lang, baseline=baseline))}</th>'
+        f'<th style="font-weight:600;padding:2px 6px">{markup.html(t("priority.axis.poverty_high", lang, baseline=baseline))}</th></tr>'
     )
-    row_low = f'<tr><th style="font-weight:600;text-align:right;padding:2px 6px">{html.escape(t("priority.axis.coverage_low", lang))}</th>{cell("low_coverage")}{cell("act_first")}</tr>'
-    row_ok = f'<tr><th style="font-weight:600;text-align:right;padding:2px 6px">{html.escape(t("priority.axis.coverage_ok", lang))}</th>{cell("on_track")}{cell("poor_on_target")}</tr>'
+    row_low = f'<tr><th style="font-weight:600;text-align:right;padding:2px 6px">{markup.html(t("priority.axis.coverage_low", lang))}</th>{cell("low_coverage")}{cell("act_first")}</tr>'
+    row_ok = f'<tr><th style="font-weight:600;text-align:right;padding:2px 6px">{markup.html(t("priority.axis.coverage_ok", lang))}</th>{cell("on_track")}{cell("poor_on_target")}</tr>'
     nodata = (
         f'<div style="margin-top:4px"><span style="display:inline-block;width:18px;height:12px;border:1px solid #777;'
         f'background:repeating-linear-gradient(45deg,#f2f2f2 0 3px,#9e9e9e 3px 5px);vertical-align:middle"></span> '
-        f'{html.escape(t("legend.no_data", lang))}: {counts.get("no_data", 0)} {html.escape(t("priority.regions", lang))}</div>'
+        f'{markup.html(t("legend.no_data", lang))}: {markup.html(t("priority.regions", lang, n=counts.get("no_data", 0)))}</div>'
     )
     sim = (
         f'<div style="display:inline-block;background:#fff3cd;border:1px solid #c9a227;padding:0 6px;border-radius:4px;'
-        f'font-weight:600;margin-top:4px">{html.escape(t("simulated.label", lang))}</div>'
+        f'font-weight:600;margin-top:4px">{markup.html(t("simulated.label", lang))}</div>'
         if simulated
         else ""
     )

@@ -7,6 +7,12 @@ Pages show these on the methodology panel and may override them for a session
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Iterable
+
+import pandas as pd
+
+from ucj_dash.text import fmt
+from ucj_dash.text.i18n import t
 
 
 @dataclass(frozen=True)
@@ -193,3 +199,50 @@ def check(values: dict[str, float], region_targets: dict[str, float], registry=N
         if not (0.0 <= float(target) <= 100.0):
             problems.append(UserError("settings.target_range", code=code, value=target))
     return problems
+
+
+@dataclass(frozen=True)
+class Edit:
+    """An edit of the settings, checked: what the session keeps, or why nothing applies."""
+
+    overrides: dict[str, float]  # edited values that differ from the defaults
+    region_targets: dict[str, float]  # canonical region code → UCJ coverage target (%)
+    problems: list  # UserError; when there is any, the overrides and targets are empty
+
+
+def edit(values: dict[str, float], target_rows: Iterable[tuple], registry) -> Edit:
+    """Check an edit of the methodology panel.
+
+    ``values`` maps editable settings to their new values; ``target_rows`` are
+    (code, target %) pairs as typed in the targets table: rows with a blank
+    code or no target are skipped, codes are stripped and then made canonical
+    ("5302" → "53.02") by ``registry``. Invalid input gives problems and no change.
+    """
+    targets = {}
+    for code, target in target_rows:
+        if isinstance(code, str) and code.strip() and pd.notna(target):
+            targets[code.strip()] = float(target)
+    problems = check(values, targets, registry)
+    if problems:
+        return Edit({}, {}, problems)
+    overrides = {k: float(v) for k, v in values.items() if v != DEFAULTS[k].value}
+    return Edit(overrides, {registry.require(c): v for c, v in targets.items()}, [])
+
+
+def table(settings: Settings, lang: str) -> pd.DataFrame:
+    """Every setting as the methodology and about pages list it, headers localised: its name (the
+    editable ones in words, the others by key), value and default (rupiah and persons whole, others to two
+    decimals), unit, source, as of and note."""
+    rows = []
+    for item in settings.items():
+        decimals = 0 if item.unit.startswith("Rp") or item.unit == "orang" else 2
+        rows.append({
+            t("settings.col.setting", lang): t("setting." + item.key, lang) if item.key in EDITABLE else item.key,
+            t("settings.col.value", lang): fmt.number(item.value, lang, decimals),
+            t("settings.col.default", lang): fmt.number(DEFAULTS[item.key].value, lang, decimals),
+            t("settings.col.unit", lang): item.unit,
+            t("settings.col.source", lang): item.source,
+            t("settings.col.as_of", lang): item.as_of,
+            t("settings.col.note", lang): item.note,
+        })
+    return pd.DataFrame(rows)

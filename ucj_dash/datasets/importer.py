@@ -4,8 +4,11 @@
 every problem with its row, column, value, what is wrong and how to fix it
 (i18n keys ``import.problem.<kind>`` / ``import.fix.<kind>``), and, when no
 row has an error, the tidy figures table of the model (counts in persons,
-NaN = no data). :func:`store_import` turns a clean report into a stored
-dataset; nothing is written before the whole file passes.
+NaN = no data). The rows are checked column by column (each check a mask
+over whole columns); the report keeps the first :data:`MAX_PROBLEMS_PER_KIND`
+problems of each kind and counts all of them. :func:`store_import` turns a
+clean report into a stored dataset; nothing is written before the whole file
+passes.
 
 What real Indonesian spreadsheets look like, and is accepted:
 
@@ -36,11 +39,13 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import hashlib
 import io
 import os
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -59,16 +64,17 @@ from ucj_dash.datasets.dataset import (
     conform,
 )
 from ucj_dash.errors import InvalidRegionCode, UserError
+from ucj_dash.exports.cells import write_csv
 from ucj_dash.geography.regions import (
     NATION_CODE,
     Level,
     Registry,
-    ancestors_of,
     fold_text,
     level_of,
     name_key,
     normalize_code,
 )
+from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
 
 #: Largest file accepted (bytes); ``UCJ_MAX_UPLOAD_MB`` overrides it.
@@ -77,8 +83,11 @@ MAX_FILE_BYTES = int(float(os.environ.get("UCJ_MAX_UPLOAD_MB", "20")) * 1024 * 1
 MAX_ROWS = 1_000_000
 #: Rows scanned for the header row (title rows may sit above it).
 HEADER_SCAN_ROWS = 30
-#: Unknown codes that get closest-match suggestions (each costs a registry search).
+#: Unknown codes, and names not matching their code, that get closest-match suggestions (each costs a
+#: registry search, about 10 ms); later ones say "—".
 MAX_SUGGESTIONS = 50
+#: Problems of one kind kept in a report (the first ones in row order); more are counted, not kept.
+MAX_PROBLEMS_PER_KIND = 1_000
 #: Relative difference between a given rate and count/population tolerated as rounding.
 RATE_TOLERANCE = 0.01
 
@@ -200,13 +209,21 @@ class Problem:
 
 @dataclass
 class Report:
-    """The outcome of reading one file: its problems and, when it has no errors, its figures."""
+    """The outcome of reading one file: its problems and, when it has no errors, its figures.
+
+    ``problems`` keeps at most :data:`MAX_PROBLEMS_PER_KIND` problems of each
+    kind (the first ones, in row order); ``counts`` counts every problem found,
+    so :attr:`error_count`, :attr:`warning_count` and the summary stay exact
+    however many rows are wrong, and a 20 MB file of bad rows stays a report
+    of at most a few tens of thousands of problems.
+    """
 
     file_name: str
     sha256: str
     size_bytes: int
-    data: bytes = field(default=b"", repr=False)
+    data: bytes = field(default=b"", repr=False)  # the file, kept only when it can be stored (no errors); else b""
     problems: list[Problem] = field(default_factory=list)
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (severity, kind) -> problems found, kept or not
     rows_read: int = 0  # data rows in the file (blank rows not counted)
     rows_skipped: int = 0  # rows read but not imported (total rows, rows without figures)
     columns: dict[str, str] = field(default_factory=dict)  # model column -> header as written
@@ -215,26 +232,55 @@ class Report:
 
     @property
     def errors(self) -> list[Problem]:
+        """The errors kept (see :attr:`error_count` for how many there are)."""
         return [p for p in self.problems if p.severity == ERROR]
 
     @property
     def warnings(self) -> list[Problem]:
+        """The warnings kept (see :attr:`warning_count` for how many there are)."""
         return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def error_count(self) -> int:
+        """Errors found, kept or not."""
+        return sum(n for (severity, _), n in self.counts.items() if severity == ERROR)
+
+    @property
+    def warning_count(self) -> int:
+        """Warnings found, kept or not."""
+        return sum(n for (severity, _), n in self.counts.items() if severity == WARNING)
+
+    def left_out(self, kind: str) -> int:
+        """Problems of ``kind`` found but not kept (0 below :data:`MAX_PROBLEMS_PER_KIND`)."""
+        found = sum(n for (_, k), n in self.counts.items() if k == kind)
+        return found - sum(p.kind == kind for p in self.problems)
 
     @property
     def ok(self) -> bool:
         """True when nothing blocks the import (warnings still need a confirmation)."""
-        return not self.errors and self.figures is not None
+        return self.error_count == 0 and self.figures is not None
 
     @property
     def rows_imported(self) -> int:
         return 0 if self.figures is None else len(self.figures)
 
     def add(self, severity: str, kind: str, row: int | None = None, column: str = "", value="", **params) -> None:
-        self.problems.append(Problem(severity, kind, row, column, _shown(value), params))
+        """Count one problem; keep it while fewer than :data:`MAX_PROBLEMS_PER_KIND` of its kind are kept."""
+        if self._count(severity, kind, 1) < MAX_PROBLEMS_PER_KIND:
+            self.problems.append(Problem(severity, kind, row, column, _shown(value), params))
+
+    def _count(self, severity: str, kind: str, n: int) -> int:
+        """Count ``n`` more problems of a kind; returns how many were counted before."""
+        before = self.counts.get((severity, kind), 0)
+        self.counts[(severity, kind)] = before + n
+        return before
 
     def table(self, lang: str) -> pd.DataFrame:
-        """The report as a table with localised headers: severity, row, column, value, problem, fix."""
+        """The report as a table with localised headers: severity, row, column, value, problem, fix.
+
+        Errors first, then by row. After the last problem kept of a kind with
+        problems left out comes a row "… and 98,765 more of this kind".
+        """
         key = (lang, len(self.problems))
         if key not in self._tables:
             self._tables[key] = self._table(lang)
@@ -242,38 +288,42 @@ class Report:
 
     def _table(self, lang: str) -> pd.DataFrame:
         cols = [t(f"import.col.{k}", lang) for k in ("severity", "row", "column", "value", "problem", "fix")]
-        rows = [
-            (t(f"import.severity.{p.severity}", lang), p.row, p.column, p.value, p.problem(lang), p.fix(lang))
-            for p in sorted(self.problems, key=lambda p: (p.severity != ERROR, p.row or 0))
-        ]
+        ordered = sorted(self.problems, key=lambda p: (p.severity != ERROR, p.row or 0))
+        last = {p.kind: i for i, p in enumerate(ordered)}
+        rows = []
+        for i, p in enumerate(ordered):
+            severity = t(f"import.severity.{p.severity}", lang)
+            rows.append((severity, p.row, p.column, p.value, p.problem(lang), p.fix(lang)))
+            if last[p.kind] == i and (more := self.left_out(p.kind)):
+                text = t("import.more_of_kind", lang, n=fmt.number(more, lang), problem=p.problem(lang))
+                rows.append((severity, None, "", "", text, p.fix(lang)))
         out = pd.DataFrame(rows, columns=cols)
         out[cols[1]] = out[cols[1]].astype("Int64")
         return out
 
     def to_csv(self, lang: str) -> bytes:
-        """The report as CSV: a ``#`` line naming the file, then the table (UTF-8 with BOM, ``;``-separated
-        so that Excel in an Indonesian locale opens it)."""
+        """The report as CSV (:func:`~ucj_dash.exports.cells.write_csv`): a ``#`` line with the summary and
+        the file's SHA-256, then :meth:`table`; cells copied from the file never run as formulas."""
         key = ("csv", lang, len(self.problems))
         if key not in self._tables:
-            head = f"# {self.summary(lang)} sha256={self.sha256}\n".replace(";", ",")
-            table = self.table(lang)
-            for col in table.columns[2:4]:  # cells copied from the file: never let Excel run them as formulas
-                table[col] = table[col].map(_inert)
-            self._tables[key] = (head + table.to_csv(index=False, sep=";")).encode("utf-8-sig")
+            self._tables[key] = write_csv(self.table(lang), lang, [f"{self.summary(lang)} sha256={self.sha256}"])
         return self._tables[key]
 
     def summary(self, lang: str) -> str:
-        return t(
-            "import.summary", lang, file=self.file_name, rows=self.rows_read, imported=self.rows_imported,
-            errors=len(self.errors), warnings=len(self.warnings),
+        """One line: rows read and ready, exact error and warning counts, and how many problems are not listed."""
+        text = t(
+            "import.summary", lang, file=self.file_name, imported=self.rows_imported,
+            rows=t("import.summary.rows", lang, n=self.rows_read),
+            errors=t("import.summary.errors", lang, n=self.error_count),
+            warnings=t("import.summary.warnings", lang, n=self.warning_count),
         )
-
-
-def _inert(text: str) -> str:
-    """``text`` with a leading ``'`` if a spreadsheet would read it as a formula (CSV injection)."""
-    if text and (text[0] in "=+@\t\r" or (text[0] == "-" and not re.fullmatch(r"-[\d.,\s]*%?", text))):
-        return "'" + text
-    return text
+        left_out = sum(self.counts.values()) - len(self.problems)
+        if left_out:
+            text += " " + t(
+                "import.summary.left_out", lang, cap=fmt.number(MAX_PROBLEMS_PER_KIND, lang),
+                n=fmt.number(left_out, lang), count=left_out,
+            )
+        return text
 
 
 def _shown(value) -> str:
@@ -575,9 +625,13 @@ def _file_decimal(rows, numeric_idx: list[int]) -> str:
 
 
 def check(data: bytes, file_name: str, registry: Registry, max_bytes: int | None = None) -> Report:
-    """Read and validate one file; never raises for anything wrong with the file itself."""
+    """Read and validate one file; never raises for anything wrong with the file itself.
+
+    The report holds the file's bytes only when it can be stored (no errors),
+    for :func:`store_import`; otherwise its problems and counts are all it keeps.
+    """
     max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
-    report = Report(Path(file_name).name, hashlib.sha256(data).hexdigest(), len(data), data)
+    report = Report(Path(file_name).name, hashlib.sha256(data).hexdigest(), len(data))
     if len(data) > max_bytes:
         report.add(ERROR, "too_large", size=_mb(len(data)), limit=_mb(max_bytes))
         return report
@@ -605,6 +659,8 @@ def check(data: bytes, file_name: str, registry: Registry, max_bytes: int | None
     if report.errors:
         return report
     _check_rows(report, sheet.rows[header_idx + 1 :], header_cells, mapping, registry)
+    if report.ok:
+        report.data = data  # what store_import writes; a report with errors can never be stored
     return report
 
 
@@ -648,195 +704,425 @@ def _lookups(registry: Registry) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _check_rows(report: Report, rows, header_cells: list, mapping: dict[int, str], registry: Registry) -> None:
+    """Check the data rows column by column: each check is a mask over whole columns.
+
+    Up to :data:`MAX_ROWS` non-blank rows are checked; a row's problems are
+    listed in the order of :data:`_ROW_ORDER`. Figures are kept when no row
+    has an error.
+    """
     by_col: dict[str, list[int]] = {}
     for j, col in mapping.items():
         by_col.setdefault(col, []).append(j)
     header = {col: str(header_cells[js[0]]).strip() for col, js in by_col.items()}
     numeric = [c for c in by_col if c in COUNT_COLUMNS or c in RATE_COLUMNS]
     decimal = _file_decimal(rows, [by_col[c][0] for c in numeric])
-    code_j, period_j = by_col["region_code"][0], by_col["period"][0]
-    name_js = by_col.get("region_name", [])
-    records, first_seen = [], {}
-    suggestions = 0
-    names_of, kinds_of = _lookups(registry)
-    dashes: dict[str, list] = {}  # column -> [first row, cell, count] of "-" cells
-    parsed: dict[tuple[str, bool], tuple[float, bool] | None] = {}  # memo of text cells
-
-    def number_of(raw, is_count: bool) -> tuple[float, bool]:
-        if not isinstance(raw, str):
-            return parse_number(raw, decimal, count=is_count)
-        key = (raw, is_count)
-        if key not in parsed:
-            try:
-                parsed[key] = parse_number(raw, decimal, count=is_count)
-            except ValueError:
-                parsed[key] = None
-        if parsed[key] is None:
-            raise ValueError(raw)
-        return parsed[key]
-
-    for row_no, cells in rows:
-        def cell(j):
-            return cells[j] if j < len(cells) else None
-
-        if all(_blank(v) for v in cells):
-            continue
-        report.rows_read += 1
-        if report.rows_read > MAX_ROWS:
-            report.add(ERROR, "too_many_rows", row_no, limit=MAX_ROWS)
-            return
-        raw_code = cell(code_j)
-        if _blank(raw_code):
-            texts = " ".join(fold_text(str(v)) for v in cells if isinstance(v, str))
-            if _TOTAL_WORDS.search(texts):
-                report.add(WARNING, "total_row", row_no, header["region_code"], "")
-            else:
-                report.add(ERROR, "missing_code", row_no, header["region_code"], "")
-            report.rows_skipped += 1
-            continue
-        first_problem = len(report.problems)
-
-        # region code and name
-        code = None
-        try:
-            code = normalize_code(code_text(raw_code))
-        except InvalidRegionCode:
-            kind = "invalid_code_number" if re.search(r"[eE][+-]?\d+$", str(raw_code)) else "invalid_code"
-            report.add(ERROR, kind, row_no, header["region_code"], raw_code)
-        names = [str(cell(j)).strip() for j in name_js if not _blank(cell(j))]
-        if code is not None and code not in names_of:
-            by_name = ""
-            if suggestions < MAX_SUGGESTIONS:
-                suggestions += 1
-                by_code = ", ".join(f"{c} {registry.name(c)}" for c in registry.closest_codes(code)) or "—"
-                hits = [h for n in names[:1] for h in registry.search(n, limit=20) if h.level == level_of(code)][:3]
-                by_name = ", ".join(f"{h.code} {h.name}" for h in hits)
-            else:
-                by_code = "—"
-            bps = level_of(code) == Level.VILLAGE and code.rsplit(".", 1)[1].startswith("0")
-            report.add(
-                ERROR, "unknown_code_bps" if bps else "unknown_code", row_no, header["region_code"], raw_code,
-                by_code=by_code, by_name=by_name or "—",
-            )
-            code = None
-        if code is not None and names and code != NATION_CODE:
-            _check_name(report, registry, code, names_of[code], names, row_no, header["region_name"])
-
-        # period
-        period = parse_period(cell(period_j)) if not _blank(cell(period_j)) else None
-        if period is None:
-            report.add(ERROR, "bad_period", row_no, header["period"], cell(period_j))
-
-        # counts and rates
-        values: dict[str, float] = {}
-        for col in numeric:
-            raw = cell(by_col[col][0])
-            if _blank(raw):
-                continue
-            if isinstance(raw, str) and raw.strip() in DASHES:
-                dashes.setdefault(col, [row_no, raw, 0])[2] += 1
-                continue
-            is_count = col in COUNT_COLUMNS
-            try:
-                number, pct = number_of(raw, is_count)
-            except ValueError:
-                report.add(ERROR, "non_numeric", row_no, header[col], raw)
-                continue
-            if is_count:
-                if pct:
-                    report.add(ERROR, "percent_in_count", row_no, header[col], raw)
-                elif number < 0:
-                    report.add(ERROR, "negative", row_no, header[col], raw)
-                else:
-                    if not float(number).is_integer():
-                        report.add(WARNING, "not_whole", row_no, header[col], raw, read=f"{number:g}")
-                    values[col] = number
-            elif not 0 <= number <= 100:
-                report.add(ERROR, "rate_range", row_no, header[col], raw)
-            else:
-                values[col] = number
-        for rate, (count, base) in RATE_COLUMNS.items():
-            if rate not in values:
-                continue
-            rate_value = values.pop(rate)
-            if base not in values:
-                report.add(ERROR, "rate_needs_base", row_no, header[rate], rate_value, base=header.get(base, base))
-                continue
-            derived = float(round(rate_value * values[base] / 100))
-            if count in values:
-                if abs(values[count] - derived) > max(1.0, RATE_TOLERANCE * derived):
-                    report.add(
-                        WARNING, "rate_count_mismatch", row_no, header[rate], rate_value,
-                        count=header[count], derived=f"{derived:.0f}", given=f"{values[count]:.0f}",
-                    )
-            else:
-                values[count] = derived
-        for part, whole in (*PART_OF, *EXTRA_PART_OF):
-            if part in values and whole in values and values[part] > values[whole]:
-                severity, kind = (WARNING, "coverage_over_100") if (part, whole) in WARN_PART_OF else (ERROR, "part_exceeds_whole")
-                report.add(
-                    severity, kind, row_no, header[part], values[part],
-                    part=header[part], whole=header[whole], whole_value=f"{values[whole]:.0f}",
-                )
-        if code is not None and kinds_of[code] == "kelurahan":
-            for col in ("village_officials", "village_officials_enrolled"):
-                if col in values:
-                    report.add(WARNING, "kelurahan_officials", row_no, header[col], values[col])
-
-        row_has_error = any(p.severity == ERROR for p in report.problems[first_problem:])
-        if row_has_error or code is None or period is None:
-            continue
-        key = (code, period)
-        if key in first_seen:
-            report.add(ERROR, "duplicate_row", row_no, header["region_code"], raw_code, first=first_seen[key], code=code, period=period)
-            continue
-        first_seen[key] = row_no
-        if not values:
-            report.add(WARNING, "no_figures", row_no, header["region_code"], raw_code)
-            report.rows_skipped += 1
-            continue
-        records.append({"region_code": code, "period": period, **values, "_row": row_no})
-
-    for col, (row_no, raw, n) in dashes.items():
-        report.add(WARNING, "dash_as_missing", row_no, header[col], raw, n=n)
-    if report.rows_read == 0:
+    data_rows = [(row_no, cells) for row_no, cells in rows if not _blank_row(cells)]
+    report.rows_read = min(len(data_rows), MAX_ROWS + 1)
+    if not data_rows:
         report.add(ERROR, "no_rows")
-    elif not records and not report.errors:
-        report.add(ERROR, "nothing_to_import")
-    if report.errors:
         return
-    _check_overlap(report, records, header["region_code"])
-    figures = pd.DataFrame(records, columns=["region_code", "period", *COUNT_COLUMNS, "_row"]).drop(columns="_row")
+    checked = _Rows(data_rows[:MAX_ROWS], by_col, header, registry)
+    has_code = _check_blank_codes(checked, report)
+    codes = _check_codes(checked, has_code)
+    _check_names(checked, codes)
+    periods = _check_periods(checked, has_code)
+    values, dashes = _check_numbers(checked, has_code, numeric, decimal)
+    _check_rates(checked, values)
+    _check_parts(checked, values)
+    _check_officials(checked, codes, values)
+    usable = (codes != "") & (periods != "") & ~checked.error_rows()
+    usable &= ~_check_duplicates(checked, codes, periods, usable)
+    given = np.logical_or.reduce([~np.isnan(v) for v in values.values()]) if values else np.zeros(len(codes), bool)
+    checked.add(WARNING, "no_figures", usable & ~given, header["region_code"], checked.raw_code)
+    report.rows_skipped += int((usable & ~given).sum())
+    records = usable & given
+    checked.report_to(report)
+    if len(data_rows) > MAX_ROWS:
+        report.add(ERROR, "too_many_rows", data_rows[MAX_ROWS][0], limit=MAX_ROWS)
+        return
+    for first, _, col, raw, n in sorted(dashes):  # by first row, then column
+        report.add(WARNING, "dash_as_missing", int(checked.row_nos[first]), header[col], raw, n=n)
+    if not records.any() and not report.error_count:
+        report.add(ERROR, "nothing_to_import")
+    if report.error_count:
+        return
+    _check_overlap(report, codes[records], periods[records], checked.row_nos[records], header["region_code"])
+    figures = pd.DataFrame({"region_code": codes[records], "period": periods[records],
+                            **{c: v[records] for c, v in values.items()}})
     report.figures = conform(figures)
 
 
-def _check_name(report: Report, registry: Registry, code: str, official: str, names: list[str], row_no: int, column: str) -> None:
-    want = name_key(official)
-    keys = [name_key(n) for n in names]
+#: The order of the checks within a row: a row's problems are listed in this order.
+_ROW_ORDER = {
+    kind: step
+    for step, kinds in enumerate((
+        ("total_row", "missing_code"),
+        ("invalid_code", "invalid_code_number"),
+        ("unknown_code", "unknown_code_bps"),
+        ("name_kind", "name_spelling", "name_mismatch"),
+        ("bad_period",),
+        ("non_numeric", "percent_in_count", "negative", "not_whole", "rate_range"),
+        ("rate_needs_base", "rate_count_mismatch"),
+        ("part_exceeds_whole", "coverage_over_100"),
+        ("kelurahan_officials",),
+        ("duplicate_row",),
+        ("no_figures",),
+    ))
+    for kind in kinds
+}
+_SCI_CODE = re.compile(r"[eE][+-]?\d+$")
+
+
+def _blank_row(cells: list) -> bool:
+    try:  # a CSV row: text only
+        return not "".join(cells).strip()
+    except TypeError:
+        return all(_blank(v) for v in cells)
+
+
+class _Column:
+    """One column of the rows, factorised: each distinct cell is read once and the result spread over the rows."""
+
+    def __init__(self, values: np.ndarray):
+        self.values = values  # one cell per row (object; None where the row is short)
+        if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+            self._codes, self.distinct = pd.factorize(values)
+        else:  # XLSX cells: 1, 1.0, True and Percent(1) compare equal and must stay apart
+            keys = np.empty(len(values), dtype=object)
+            keys[:] = [None if v is None else (type(v), v) for v in values]
+            self._codes, typed = pd.factorize(keys)
+            self.distinct = np.empty(len(typed), dtype=object)
+            self.distinct[:] = [k[1] for k in typed]
+
+    def spread(self, per_distinct: list, missing, dtype=object) -> np.ndarray:
+        """One value per row from one value per distinct cell (``missing`` where the cell is absent)."""
+        out = np.empty(len(self.distinct) + 1, dtype=dtype)
+        out[:-1] = per_distinct
+        out[-1] = missing  # factorize marks absent cells -1: the last element
+        return out[self._codes]
+
+    def map(self, fn, missing, dtype=object) -> np.ndarray:
+        """``fn`` of each row's cell, called once per distinct cell (``missing`` where the cell is absent)."""
+        return self.spread([fn(v) for v in self.distinct], missing, dtype)
+
+
+@dataclass
+class _Found:
+    """The rows with one kind of problem in one column; value and params are made only for problems kept."""
+
+    severity: str
+    kind: str
+    rows: np.ndarray  # positions among the rows checked, ascending
+    column: str
+    value: Callable[[int], object]  # row position -> the value shown
+    params: Callable[[int], dict]  # row position -> the message's parameters
+    sub: int = 0  # order among problems of the same step in a row (the column's place)
+
+
+class _Rows:
+    """The non-blank data rows under check: their cells by column and the problems found so far."""
+
+    def __init__(self, data_rows: list, by_col: dict[str, list[int]], header: dict[str, str], registry: Registry):
+        self.cells = [cells for _, cells in data_rows]
+        self.row_nos = np.array([row_no for row_no, _ in data_rows], dtype=np.int64)
+        self.by_col, self.header, self.registry = by_col, header, registry
+        self.found: list[_Found] = []
+        self._columns: dict[int, _Column] = {}
+
+    def column(self, j: int) -> _Column:
+        """Cell ``j`` of every row."""
+        if j not in self._columns:
+            values = np.empty(len(self.cells), dtype=object)
+            values[:] = [cells[j] if j < len(cells) else None for cells in self.cells]
+            self._columns[j] = _Column(values)
+        return self._columns[j]
+
+    def first(self, col: str) -> _Column:
+        """The (first) column holding model column ``col``."""
+        return self.column(self.by_col[col][0])
+
+    def raw_code(self, i: int):
+        return self.first("region_code").values[i]
+
+    def names(self, i: int) -> list[str]:
+        """The region names row ``i`` gives (one per name column, blanks left out)."""
+        cells = self.cells[i]
+        return [str(cells[j]).strip() for j in self.by_col.get("region_name", []) if j < len(cells) and not _blank(cells[j])]
+
+    def add(self, severity: str, kind: str, mask: np.ndarray, column: str, value=lambda i: "", params=lambda i: {},
+            sub: int = 0) -> None:
+        """Record ``kind`` for the rows of a boolean ``mask``; ``value`` and ``params`` map a row position."""
+        rows = np.flatnonzero(mask)
+        if len(rows):
+            self.found.append(_Found(severity, kind, rows, column, value, params, sub))
+
+    def error_rows(self) -> np.ndarray:
+        """Boolean mask of the rows with an error found so far."""
+        mask = np.zeros(len(self.cells), dtype=bool)
+        for found in self.found:
+            if found.severity == ERROR:
+                mask[found.rows] = True
+        return mask
+
+    def report_to(self, report: Report) -> None:
+        """Count every problem found; keep the first :data:`MAX_PROBLEMS_PER_KIND` of each kind, in row order."""
+        by_kind: dict[tuple[str, str], list[_Found]] = {}
+        for found in self.found:
+            by_kind.setdefault((found.severity, found.kind), []).append(found)
+        picked = []
+        for (severity, kind), group in by_kind.items():
+            room = max(MAX_PROBLEMS_PER_KIND - report._count(severity, kind, sum(len(f.rows) for f in group)), 0)
+            first = sorted(((int(i), f.sub, f) for f in group for i in f.rows[:room]), key=lambda x: x[:2])[:room]
+            picked += [(i, _ROW_ORDER[kind], sub, f) for i, sub, f in first]
+        for i, _, _, f in sorted(picked, key=lambda x: x[:3]):
+            report.problems.append(Problem(f.severity, f.kind, int(self.row_nos[i]), f.column, _shown(f.value(i)), f.params(i)))
+
+
+def _is_total_row(cells: list) -> bool:
+    return _TOTAL_WORDS.search(" ".join(fold_text(str(v)) for v in cells if isinstance(v, str))) is not None
+
+
+def _check_blank_codes(rows: _Rows, report: Report) -> np.ndarray:
+    """total_row, missing_code: rows without a code (skipped); returns the mask of rows with a code."""
+    blank = rows.first("region_code").map(_blank, True, bool)
+    at = np.flatnonzero(blank)
+    total = np.zeros(len(blank), dtype=bool)
+    total[at] = [_is_total_row(rows.cells[i]) for i in at]
+    rows.add(WARNING, "total_row", total, rows.header["region_code"])
+    rows.add(ERROR, "missing_code", blank & ~total, rows.header["region_code"])
+    report.rows_skipped += len(at)
+    return ~blank
+
+
+def _canonical_code(value) -> str:
+    """The canonical code of a cell, or "" when it is not a Kemendagri code."""
+    try:
+        return normalize_code(code_text(value))
+    except InvalidRegionCode:
+        return ""
+
+
+def _check_codes(rows: _Rows, has_code: np.ndarray) -> np.ndarray:
+    """invalid_code, invalid_code_number, unknown_code, unknown_code_bps; returns each row's known code or ""."""
+    raw, column, registry = rows.first("region_code"), rows.header["region_code"], rows.registry
+    canonical = raw.map(_canonical_code, "")
+    malformed = has_code & (canonical == "")
+    sci = raw.map(lambda v: _SCI_CODE.search(str(v)) is not None, False, bool)
+    rows.add(ERROR, "invalid_code_number", malformed & sci, column, rows.raw_code)
+    rows.add(ERROR, "invalid_code", malformed & ~sci, column, rows.raw_code)
+    names_of, _ = _lookups(registry)
+    by_code = _Column(canonical)
+    known = by_code.map(lambda c: c in names_of, False, bool)
+    unknown = has_code & ~malformed & ~known
+    bps = np.zeros(len(unknown), dtype=bool)  # a village code whose own part starts with 0: BPS numbering
+    bps[unknown] = [level_of(c) == Level.VILLAGE and c.rsplit(".", 1)[1].startswith("0") for c in canonical[unknown]]
+    rank = np.cumsum(unknown) - 1  # the first MAX_SUGGESTIONS unknown codes get suggestions
+
+    def params(i: int) -> dict:
+        if rank[i] >= MAX_SUGGESTIONS:
+            return dict(by_code="—", by_name="—")
+        code = canonical[i]
+        near = ", ".join(f"{c} {registry.name(c)}" for c in registry.closest_codes(code)) or "—"
+        hits = [h for n in rows.names(i)[:1] for h in registry.search(n, limit=20) if h.level == level_of(code)][:3]
+        return dict(by_code=near, by_name=", ".join(f"{h.code} {h.name}" for h in hits) or "—")
+
+    rows.add(ERROR, "unknown_code_bps", unknown & bps, column, rows.raw_code, params)
+    rows.add(ERROR, "unknown_code", unknown & ~bps, column, rows.raw_code, params)
+    return np.where(known, canonical, "")
+
+
+def _name_text(value) -> str:
+    return "" if _blank(value) else str(value).strip()
+
+
+def _check_names(rows: _Rows, codes: np.ndarray) -> None:
+    """name_kind, name_spelling, name_mismatch: a region name that does not match its (known) code.
+
+    A name written exactly as the registry's passes at once (a kabupaten/kota
+    row is still checked for a Kota/Kabupaten mix-up); other names are
+    compared folded, then by similarity.
+    """
+    if "region_name" not in rows.by_col:
+        return
+    registry, column = rows.registry, rows.header["region_name"]
+    names_of, _ = _lookups(registry)
+    by_code = _Column(codes)
+    official = by_code.map(names_of.get, None)
+    regency = by_code.map(lambda c: c.count(".") == 1, False, bool)  # kabupaten/kota codes: 53.02
+    given = [rows.column(j).map(_name_text, "") for j in rows.by_col["region_name"]]
+    named = np.logical_or.reduce([g != "" for g in given])
+    exact = np.logical_or.reduce([g == official for g in given])
+    candidates = (codes != "") & (codes != NATION_CODE) & named
+    kind = np.full(len(codes), "", dtype=object)
+    key = functools.lru_cache(maxsize=None)(name_key)
+    for i in np.flatnonzero(candidates & exact & regency):
+        if _kind_clash(rows.names(i)[0], registry, codes[i]):
+            kind[i] = "name_kind"
+    for i in np.flatnonzero(candidates & ~exact):
+        kind[i] = _name_problem(rows.names(i), official[i], codes[i], registry, key)
+    mismatch_rank = np.cumsum(kind == "name_mismatch") - 1  # the first MAX_SUGGESTIONS get suggestions
+    search = functools.lru_cache(maxsize=None)(lambda name, level: ", ".join(
+        f"{h.code} {h.name}" for h in [h for h in registry.search(name, limit=20) if h.level == level][:3]) or "—")
+
+    def first_name(i: int) -> str:
+        return rows.names(i)[0]
+
+    def params(i: int) -> dict:
+        return dict(official=official[i], code=codes[i])
+
+    def mismatch_params(i: int) -> dict:
+        by_name = search(first_name(i), level_of(codes[i])) if mismatch_rank[i] < MAX_SUGGESTIONS else "—"
+        return dict(official=official[i], code=codes[i], by_name=by_name)
+
+    rows.add(ERROR, "name_kind", kind == "name_kind", column, first_name, params)
+    rows.add(WARNING, "name_spelling", kind == "name_spelling", column, first_name, params)
+    rows.add(ERROR, "name_mismatch", kind == "name_mismatch", column, first_name, mismatch_params)
+
+
+def _name_problem(names: list[str], official: str, code: str, registry: Registry, key) -> str:
+    """"" when one of ``names`` is ``official`` (folded), else "name_kind", "name_spelling" or "name_mismatch"."""
+    want = key(official)
+    keys = [key(n) for n in names]
     if any(k == want or k.replace(" ", "") == want.replace(" ", "") for k in keys):
-        if _kind_clash(names[0], registry, code):
-            report.add(ERROR, "name_kind", row_no, column, names[0], official=official, code=code)
-        return
+        return "name_kind" if _kind_clash(names[0], registry, code) else ""
     close = max(difflib.SequenceMatcher(None, k.replace(" ", ""), want.replace(" ", "")).ratio() for k in keys)
-    if close >= 0.8:
-        report.add(WARNING, "name_spelling", row_no, column, names[0], official=official, code=code)
-        return
-    hits = [h for h in registry.search(names[0], limit=20) if h.level == level_of(code)][:3]
-    report.add(
-        ERROR, "name_mismatch", row_no, column, names[0], official=official, code=code,
-        by_name=", ".join(f"{h.code} {h.name}" for h in hits) or "—",
-    )
+    return "name_spelling" if close >= 0.8 else "name_mismatch"
 
 
-def _check_overlap(report: Report, records: list[dict], column: str) -> None:
-    """Warn where a file gives a region and also regions inside it (the region's own row wins)."""
-    given = {(r["region_code"], r["period"]): r["_row"] for r in records}
-    flagged = set()
-    for code, period in given:
-        for anc in ancestors_of(code):
-            if (anc, period) in given and (anc, period) not in flagged:
-                flagged.add((anc, period))
-                report.add(WARNING, "parent_and_children", given[(anc, period)], column, anc, code=anc, period=period)
+def _check_periods(rows: _Rows, has_code: np.ndarray) -> np.ndarray:
+    """bad_period: an empty or unreadable period; returns each row's ``YYYY-MM`` or ""."""
+    raw = rows.first("period")
+    periods = raw.map(lambda v: "" if _blank(v) else parse_period(v) or "", "")
+    rows.add(ERROR, "bad_period", has_code & (periods == ""), rows.header["period"], lambda i: raw.values[i])
+    return periods
+
+
+def _is_dash(value) -> bool:
+    return isinstance(value, str) and value.strip() in DASHES
+
+
+def _read_number(value, decimal: str, count: bool) -> tuple[float, bool] | None:
+    try:
+        return parse_number(value, decimal, count=count)
+    except ValueError:
+        return None
+
+
+def _check_numbers(rows: _Rows, has_code: np.ndarray, numeric: list[str], decimal: str) -> tuple[dict, list]:
+    """non_numeric, percent_in_count, negative, not_whole, rate_range; "-" cells counted as no data.
+
+    Returns ({column: number per row, NaN = no usable figure}, dash cells as
+    [(first row position, column place, column, first cell, number of cells)]).
+    """
+    values, dashes = {}, []
+    for sub, col in enumerate(numeric):
+        raw, column, is_count = rows.first(col), rows.header[col], col in COUNT_COLUMNS
+        dash = has_code & raw.map(_is_dash, False, bool)
+        if dash.any():
+            first = int(np.argmax(dash))
+            dashes.append((first, sub, col, raw.values[first], int(dash.sum())))
+        given = has_code & ~dash & ~raw.map(_blank, True, bool)
+        parsed = [_read_number(v, decimal, is_count) for v in raw.distinct]
+        number = raw.spread([np.nan if p is None else p[0] for p in parsed], np.nan, float)
+        percent = raw.spread([p is not None and p[1] for p in parsed], False, bool)
+        unread = given & raw.spread([p is None for p in parsed], True, bool)
+        read = given & ~unread
+        cell = raw.values.__getitem__
+        rows.add(ERROR, "non_numeric", unread, column, cell, sub=sub)
+        if is_count:
+            rows.add(ERROR, "percent_in_count", read & percent, column, cell, sub=sub)
+            rows.add(ERROR, "negative", read & ~percent & (number < 0), column, cell, sub=sub)
+            good = read & ~percent & (number >= 0)
+            fraction = good & (np.where(good, number, 0) % 1 != 0)
+            rows.add(WARNING, "not_whole", fraction, column, cell, lambda i, n=number: dict(read=f"{n[i]:g}"), sub=sub)
+        else:
+            good = read & (number >= 0) & (number <= 100)
+            rows.add(ERROR, "rate_range", read & ~good, column, cell, sub=sub)
+        values[col] = np.where(good, number, np.nan)
+    return values, dashes
+
+
+def _check_rates(rows: _Rows, values: dict[str, np.ndarray]) -> None:
+    """rate_needs_base, rate_count_mismatch; turns each rate into its count (the count given wins); drops rates."""
+    for sub, (rate, (count, base)) in enumerate(RATE_COLUMNS.items()):
+        if rate not in values:
+            continue
+        given = values.pop(rate)
+        whole = values.get(base, np.full(len(given), np.nan))
+        has_rate = ~np.isnan(given)
+        derived = np.round(given * whole / 100)
+        with_base = has_rate & ~np.isnan(whole)
+        stated = values.get(count, np.full(len(given), np.nan))
+        column, shown = rows.header[rate], given.__getitem__
+        base_name, count_name = rows.header.get(base, base), rows.header.get(count, count)
+        rows.add(ERROR, "rate_needs_base", has_rate & np.isnan(whole), column, shown,
+                 lambda i, base_name=base_name: dict(base=base_name), sub)
+        both = with_base & ~np.isnan(stated)
+        apart = both & (np.abs(np.where(both, stated - derived, 0)) > np.maximum(1.0, RATE_TOLERANCE * derived))
+
+        def mismatch(i: int, count_name=count_name, derived=derived, stated=stated) -> dict:
+            return dict(count=count_name, derived=f"{derived[i]:.0f}", given=f"{stated[i]:.0f}")
+
+        rows.add(WARNING, "rate_count_mismatch", apart, column, shown, mismatch, sub)
+        values[count] = np.where(with_base & np.isnan(stated), derived, stated)
+
+
+def _check_parts(rows: _Rows, values: dict[str, np.ndarray]) -> None:
+    """part_exceeds_whole (coverage_over_100 for participants above workers): a part above its whole."""
+    for sub, (part, whole) in enumerate((*PART_OF, *EXTRA_PART_OF)):
+        if part not in values or whole not in values:
+            continue
+        over = values[part] > values[whole]  # False where either is missing
+        names = dict(part=rows.header.get(part, part), whole=rows.header.get(whole, whole))
+
+        def params(i: int, whole=values[whole], names=names) -> dict:
+            return dict(names, whole_value=f"{whole[i]:.0f}")
+
+        if (part, whole) in WARN_PART_OF:
+            rows.add(WARNING, "coverage_over_100", over, names["part"], values[part].__getitem__, params, sub)
+        else:
+            rows.add(ERROR, "part_exceeds_whole", over, names["part"], values[part].__getitem__, params, sub)
+
+
+def _check_officials(rows: _Rows, codes: np.ndarray, values: dict[str, np.ndarray]) -> None:
+    """kelurahan_officials: village officials given for a kelurahan (it has none)."""
+    _, kinds_of = _lookups(rows.registry)
+    kelurahan = _Column(codes).map(lambda c: kinds_of.get(c) == "kelurahan", False, bool)
+    for sub, col in enumerate(("village_officials", "village_officials_enrolled")):
+        if col in values:
+            rows.add(WARNING, "kelurahan_officials", kelurahan & ~np.isnan(values[col]), rows.header[col],
+                     values[col].__getitem__, sub=sub)
+
+
+def _check_duplicates(rows: _Rows, codes: np.ndarray, periods: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """duplicate_row: a region and period given again by a row without errors; returns the mask of repeats."""
+    at = np.flatnonzero(usable)
+    keys = pd.DataFrame({"code": codes[at], "period": periods[at], "at": at})
+    again = np.zeros(len(codes), dtype=bool)
+    again[at[keys.duplicated(["code", "period"]).to_numpy()]] = True
+    first = np.zeros(len(codes), dtype=np.int64)
+    first[at] = keys.groupby(["code", "period"], sort=False)["at"].transform("min").to_numpy()
+    rows.add(ERROR, "duplicate_row", again, rows.header["region_code"], rows.raw_code,
+             lambda i: dict(first=int(rows.row_nos[first[i]]), code=codes[i], period=periods[i]))
+    return again
+
+
+def _check_overlap(report: Report, codes: np.ndarray, periods: np.ndarray, row_nos: np.ndarray, column: str) -> None:
+    """parent_and_children: a file giving a region and also regions inside it (the region's own row wins).
+
+    ``codes``, ``periods`` and ``row_nos`` describe the rows imported, one (code, period) each.
+    """
+    given = pd.Index(codes + "|" + periods, dtype=object)
+    deeper = np.array([len(c) for c in codes]) * (codes != NATION_CODE)  # 0 for the nation: nothing above it
+    hits = []
+    for depth, cut in enumerate((0, 2, 5, 8)):  # the nation, province, regency and district above each row
+        ancestor = np.full(len(codes), NATION_CODE, dtype=object) if cut == 0 else np.array([c[:cut] for c in codes], dtype=object)
+        at = given.get_indexer(ancestor + "|" + periods)
+        hit = np.flatnonzero((deeper > cut) & (at >= 0))
+        hits.append(pd.DataFrame({"child": hit, "depth": depth, "at": at[hit]}))
+    found = pd.concat(hits).sort_values(["child", "depth"], kind="stable").drop_duplicates("at")
+    for at in found["at"]:
+        report.add(WARNING, "parent_and_children", int(row_nos[at]), column, codes[at], code=codes[at], period=periods[at])
 
 
 # ---------------------------------------------------------------- storing
@@ -874,9 +1160,9 @@ def store_import(
     is written in any of these cases.
     """
     if not report.ok:
-        raise UserError("import.error.has_errors", n=len(report.errors))
+        raise UserError("import.error.has_errors", n=report.error_count)
     if report.warnings and not accept_warnings:
-        raise UserError("import.error.unconfirmed", n=len(report.warnings))
+        raise UserError("import.error.unconfirmed", n=report.warning_count)
     name, source, as_of = (name or "").strip(), (source or "").strip(), (as_of or "").strip()
     if not name:
         raise UserError("import.error.no_name")
@@ -885,13 +1171,13 @@ def store_import(
     if not valid_as_of(as_of):
         raise UserError("import.error.bad_as_of", value=as_of[:40])
     dataset_id = dataset_id or store.new_id(name, report.sha256)
-    store.check_new_id(dataset_id)
+    store.check_new_id(dataset_id)  # early, for a clear message before the work; checked again under the lock
     figures = report.figures.sort_values(["period", "region_code"], ignore_index=True)
     levels = sorted({int(level_of(c)) for c in figures["region_code"]})
     prov = store.provenance(
         report.data, report.file_name,
         rows_read=report.rows_read, rows_imported=report.rows_imported, rows_skipped=report.rows_skipped,
-        warnings_accepted=len(report.warnings),
+        warnings_accepted=report.warning_count,
         regions=int(figures["region_code"].nunique()), levels=[Level(lv).key for lv in levels],
         periods=sorted(figures["period"].unique().tolist()),
         columns=[c for c in COUNT_COLUMNS if figures[c].notna().any()],
@@ -901,5 +1187,5 @@ def store_import(
         created_at=prov["uploaded_at"], extra=prov,
     )
     dataset = Dataset(meta, figures)
-    store.save(dataset, files={store.source_file_name(report.file_name): report.data})
+    store.save_new(dataset, files={store.source_file_name(report.file_name): report.data})
     return dataset

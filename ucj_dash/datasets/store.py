@@ -8,12 +8,14 @@ dataset.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -60,6 +62,59 @@ def save(dataset: Dataset, files: dict[str, bytes] | None = None) -> Path:
         raise
     shutil.rmtree(old, ignore_errors=True)
     return final
+
+
+#: names of the temporary folders :func:`save` and :func:`delete` use: ``.<id>.tmp-<pid>-<hex>`` etc.
+_LEFTOVER_RE = re.compile(r"^\.[a-z0-9][a-z0-9_-]{0,63}\.(tmp|old|deleted)-(\d+)?-?[0-9a-f]{8}$")
+
+
+def remove_leftovers() -> list[Path]:
+    """Remove temporary dataset folders left by a write that was killed (its process is gone).
+
+    A folder of a process still alive is kept: it may be writing right now. Returns what was removed.
+    """
+    if not datasets_dir().is_dir():
+        return []
+    removed = []
+    for path in datasets_dir().iterdir():
+        match = _LEFTOVER_RE.match(path.name)
+        if match and not (match.group(2) and _alive(int(match.group(2)))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def writing():
+    """Hold the store's write lock (an ``flock`` on the ``datasets/`` folder itself, released by the
+    kernel when its holder dies): writers that must see the store unchanged between a check and a
+    write, in any process, take turns. Only the write waits, never an import's check."""
+    datasets_dir().mkdir(parents=True, exist_ok=True)
+    fd = os.open(datasets_dir(), os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def save_new(dataset: Dataset, files: dict[str, bytes] | None = None) -> Path:
+    """Store ``dataset`` under an id that must be new (:func:`check_new_id`), checked and written under
+    the store's write lock: of two imports under one id at once, one is stored and the other is refused
+    with a message, never both reported stored with one lost."""
+    with writing():
+        check_new_id(dataset.meta.id)
+        return save(dataset, files)
 
 
 def read_meta(dataset_id: str) -> DatasetMeta:
@@ -155,12 +210,15 @@ def delete(dataset_id: str) -> None:
     """
     if dataset_id == DEMO_ID:
         raise UserError("data.error.delete_demo")
-    if not ID_RE.match(dataset_id or "") or not exists(dataset_id):
+    if not ID_RE.match(dataset_id or ""):
         raise UserError("data.error.not_found", id=str(dataset_id)[:70])
-    was_active = _stored_active() == dataset_id
-    path = dataset_path(dataset_id)
-    trash = path.with_name(f".{path.name}.deleted-{uuid.uuid4().hex[:8]}")
-    path.rename(trash)
+    with writing():
+        if not exists(dataset_id):
+            raise UserError("data.error.not_found", id=str(dataset_id)[:70])
+        was_active = _stored_active() == dataset_id
+        path = dataset_path(dataset_id)
+        trash = path.with_name(f".{path.name}.deleted-{uuid.uuid4().hex[:8]}")
+        path.rename(trash)
     shutil.rmtree(trash, ignore_errors=True)
     if was_active:  # a later import under the same id must not become active unasked
         set_active(DEMO_ID)

@@ -8,11 +8,14 @@ registry, with made-up figures, and pass the importer's checks unchanged.
 
 from __future__ import annotations
 
-import csv
 import io
 
+import pandas as pd
+
 from ucj_dash.datasets.dataset import COLUMNS
+from ucj_dash.exports.cells import safe_cell, write_csv
 from ucj_dash.geography.regions import Registry
+from ucj_dash.text.i18n import t
 
 EXAMPLE_PARENT = "53.02"  # Kabupaten Timor Tengah Selatan (NTT)
 EXAMPLE_PERIOD = "2024-12"
@@ -79,6 +82,19 @@ def column_docs() -> list[dict]:
     return docs
 
 
+def column_table(lang: str) -> pd.DataFrame:
+    """The template's columns as the data page lists them: column, description, unit, required ("✓"), headers localised."""
+    return pd.DataFrame([
+        {
+            t("import.col.column", lang): d["column"],
+            t("data.col.description", lang): d["text_" + lang],
+            t("data.col.unit", lang): d["unit_" + lang],
+            t("data.col.required", lang): "✓" if d["required"] else "",
+        }
+        for d in column_docs()
+    ])
+
+
 def example_rows(registry: Registry) -> list[dict]:
     """Example rows: three desa and one kelurahan of the first kecamatan of ``53.02`` that has both."""
     for kec in registry.children(EXAMPLE_PARENT):
@@ -98,20 +114,16 @@ def example_rows(registry: Registry) -> list[dict]:
 def csv_bytes(registry: Registry) -> bytes:
     """The CSV template: ``#`` lines explaining every column, then the header and example rows.
 
-    ``;``-separated, UTF-8 with BOM (what Excel in an Indonesian locale opens
-    and writes); the importer skips the ``#`` lines.
+    Written by :func:`~ucj_dash.exports.cells.write_csv` like every CSV of the
+    app (``;``-separated, UTF-8 with BOM: what Excel in an Indonesian locale
+    opens and writes); the importer skips the ``#`` lines.
     """
-    out = io.StringIO()
-    for note_id, note_en in _NOTES:
-        out.write(f"# {note_id} / {note_en}\n")
+    notes = [f"{note_id} / {note_en}" for note_id, note_en in _NOTES]
     for d in column_docs():
         req = "WAJIB/REQUIRED" if d["required"] else "opsional/optional"
-        out.write(f"# {d['column']} [{d['unit_id']}/{d['unit_en']}, {req}]: {d['text_id']} / {d['text_en']}\n".replace(";", ","))
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(HEADERS)
-    for row in example_rows(registry):
-        writer.writerow(["" if row.get(h) is None else row.get(h) for h in HEADERS])
-    return out.getvalue().encode("utf-8-sig")
+        notes.append(f"{d['column']} [{d['unit_id']}/{d['unit_en']}, {req}]: {d['text_id']} / {d['text_en']}")
+    rows = pd.DataFrame(example_rows(registry), columns=list(HEADERS)).astype({c.name: "Int64" for c in COLUMNS})
+    return write_csv(rows, "id", notes)
 
 
 def xlsx_bytes(registry: Registry) -> bytes:
@@ -126,7 +138,7 @@ def xlsx_bytes(registry: Registry) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in example_rows(registry):
-        ws.append([row.get(h) for h in HEADERS])
+        ws.append([safe_cell(row.get(h)) for h in HEADERS])
     for r in range(2, 1001):  # the code column is text, so Excel keeps codes as typed
         ws.cell(row=r, column=1).number_format = "@"
     ws.freeze_panes = "A2"

@@ -42,7 +42,7 @@ from ucj_dash.exports.workbook import rule_text
 from ucj_dash.geography.regions import Level, Registry, level_of, parent_of
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
-from ucj_dash.views import mapview
+from ucj_dash.views import mapview, tables
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -121,7 +121,7 @@ def _headline(dataset, registry, region, period, settings, lang, s) -> Table:
     own_target = settings.target_region(region) is not None
     target_source = t("export.brief.own_target", lang) if own_target else target_item.source
     cov, target = row["ucj_coverage_pct"], row["target_pct"]
-    status = "—" if pd.isna(cov) else t("export.brief.met" if cov >= target else "export.brief.not_met", lang)
+    status = "—" if pd.isna(cov) else (t("export.brief.met", lang) if cov >= target else t("export.brief.not_met", lang))
     baseline = settings.item("extreme_poverty_baseline_pct")
     officials = profile.village_officials(dataset, region, period)
     rows = [
@@ -153,8 +153,9 @@ def _headline(dataset, registry, region, period, settings, lang, s) -> Table:
             t("profile.officials", lang),
             t("export.brief.officials_value", lang, enrolled=fmt.number(officials.enrolled, lang),
               total=fmt.number(officials.officials, lang), pct=fmt.percent(officials.enrolled_pct, lang)),
-            t("profile.officials.villages", lang, pct=fmt.percent(officials.villages_all_enrolled_pct, lang),
-              n=fmt.number(officials.villages_all_enrolled, lang), reporting=fmt.number(officials.villages_reporting, lang))
+            (t("profile.officials.villages", lang, pct=fmt.percent(officials.villages_all_enrolled_pct, lang),
+               n=fmt.number(officials.villages_all_enrolled, lang), reporting=fmt.number(officials.villages_reporting, lang))
+             if officials.villages_reporting else t("profile.officials.none", lang))
             + ". " + data_basis,
         ],
     ]
@@ -178,33 +179,40 @@ def _map(dataset, registry, region, period, settings, lang, s, map_height_in: fl
     return [KeepTogether([_p(heading, s["h2"]), Image(io.BytesIO(png), width=width, height=height)])]
 
 
+#: the children table of the brief: the lowest coverage first
+CHILD_COLUMNS = (
+    tables.Column("name", "col.name"),
+    tables.indicator("ucj_coverage_pct", "col.ucj_coverage_pct"),
+    tables.indicator("vulnerable_coverage_pct", "col.vulnerable_coverage_pct"),
+    tables.indicator("uncovered_workers", "col.uncovered_workers"),
+    tables.indicator("extreme_poverty_rate_pct", "col.extreme_poverty_rate_pct"),
+    tables.indicator("village_official_coverage_pct", "col.village_official_coverage_pct"),
+)
+
+
 def _children(children: pd.DataFrame, registry, region, lang, s, max_rows: int) -> list:
     level = t("level." + Level(level_of(region) + 1).key, lang)
     out = [_p(t("map.children_of", lang, level=level, region=mapimage.region_label(registry, region, lang)), s["h2"])]
-    ordered = children.sort_values(["ucj_coverage_pct", "code"], na_position="last", kind="mergesort")
-    shown = ordered.head(max_rows)
+    table = tables.build(children, CHILD_COLUMNS, lang, sort_by="ucj_coverage_pct", ascending=True)
+    shown = table.frame.head(max_rows)
     out.append(_p(t("export.brief.children_note", lang, shown=fmt.number(len(shown), lang), n=fmt.number(len(children), lang),
-                    level=level.lower()), s["small"]))
-    head = [t("col.name", lang), t("col.ucj_coverage_pct", lang), t("col.vulnerable_coverage_pct", lang),
-            t("col.uncovered_workers", lang), t("col.extreme_poverty_rate_pct", lang), t("col.village_official_coverage_pct", lang)]
-    rows = [[_p(h, s["cell_b"]) for h in head]]
-    for r in shown.itertuples(index=False):
-        rows.append([
-            _p(r.name, s["cell"]),
-            _p(fmt.percent(r.ucj_coverage_pct, lang), s["cell_r"]),
-            _p(fmt.percent(r.vulnerable_coverage_pct, lang), s["cell_r"]),
-            _p(fmt.number(r.uncovered_workers, lang), s["cell_r"]),
-            _p(fmt.percent(r.extreme_poverty_rate_pct, lang, 2), s["cell_r"]),
-            _p(fmt.percent(r.village_official_coverage_pct, lang), s["cell_r"]),
-        ])
-    w = (FRAME_W - 5.2 * cm) / 5
-    out.append(_table(rows, [5.2 * cm] + [w] * 5))
+                    count=len(children), level=level.lower()), s["small"]))
+    units = list(table.units.values())
+    rows = [[_p(h, s["cell_b"]) for h in shown.columns]]
+    for values in shown.itertuples(index=False):
+        rows.append([_p(tables.cell_text(v, unit, lang), s["cell"] if unit is tables.TEXT else s["cell_r"])
+                     for v, unit in zip(values, units)])
+    w = (FRAME_W - 5.2 * cm) / (len(units) - 1)
+    out.append(_table(rows, [5.2 * cm] + [w] * (len(units) - 1)))
     return out
 
 
 def _priority(children: pd.DataFrame, settings, lang, rule, s, max_rows: int) -> list:
-    ranked = priority.rank(children, settings, rule).head(max_rows)
+    """The first ``max_rows`` children in priority order; children without any figure the rule uses are left out."""
+    ranked = priority.rankable(priority.rank(children, settings, rule)).head(max_rows)
     out = [_p(t("export.brief.priority", lang, n=len(ranked)), s["h2"]), _p(rule_text(rule, lang), s["small"])]
+    if ranked.empty:
+        return [*out, _p(t("present.priority.none", lang), s["body"])]
     head = ("#", f"{t('col.name', lang)} · {t('col.quadrant', lang)}", t("col.reason", lang))
     rows = [[_p(h, s["cell_b"]) for h in head]]
     for _, r in ranked.iterrows():
@@ -226,7 +234,7 @@ def _cost(dataset, region, period, settings, lang, with_jht, s) -> list:
     for group in cost.GROUPS:
         gc = cost.gap_cost(row, group, settings, with_jht)
         if pd.isna(gc.workers):
-            missing.append(t("cost.no_data", lang, group=t("cost.group." + group, lang).lower()))
+            missing.append(cost.no_data_text(group, lang))
         rows.append([
             _p(t("cost.group." + group, lang), s["cell"]),
             _p(fmt.number(gc.workers, lang), s["cell_r"]),
@@ -285,6 +293,8 @@ def brief_pdf(dataset: Dataset, registry: Registry, region: str, period: str, se
                                     ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
         head += [Spacer(1, 4), banner]
     head += [_p(t("export.brief.headline", lang), s["h2"]), _headline(dataset, registry, region, period, settings, lang, s)]
+    if not mapview.has_data(mapview.region_row(dataset, region, period, settings)):
+        head.append(_p(t("kpi.no_data", lang, region=name, period=period), s["body"]))
     village = level_of(region) == Level.VILLAGE
     children = None if village else mapview.children_table(dataset, registry, region, period, settings)
     tail = _cost(dataset, region, period, settings, lang, with_jht, s) + _method(dataset, period, settings, lang, s)

@@ -18,6 +18,7 @@ import math
 import textwrap
 from datetime import date
 
+import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
@@ -159,12 +160,6 @@ def _draw_scale_and_north(strip, width_in: float, span_x_deg: float, mid_lat: fl
                fontweight="bold")
 
 
-def _method_label(classes: mapview.Classes, settings: Settings, lang: str) -> str:
-    if classes.method == "baseline":
-        return t("legend.method.baseline", lang, baseline=fmt.percent(settings.baseline_pct, lang, 2))
-    return t("legend.method." + classes.method, lang)
-
-
 def _constant_lines(metric, classes: mapview.Classes, settings: Settings, lang: str) -> list[str]:
     """The settings the colour classes rest on, with source and date (baseline or class thresholds)."""
     if metric.diverging_around:
@@ -244,8 +239,14 @@ def render_png(
     return out.getvalue()
 
 
-def _draw(dataset, registry, parent, period, metric_key, classification, settings, lang, dpi, width_in, selected,
-          level, decorations, max_map_height_in) -> Figure:
+def _draw(*args) -> Figure:
+    """:func:`_draw_figure` with every text drawn as written: a "$" in a dataset's name or source never starts a formula."""
+    with matplotlib.rc_context({"text.parse_math": False}):
+        return _draw_figure(*args)
+
+
+def _draw_figure(dataset, registry, parent, period, metric_key, classification, settings, lang, dpi, width_in, selected,
+                 level, decorations, max_map_height_in) -> Figure:
     if level_of(parent) == Level.VILLAGE:  # a village has no children: draw its kecamatan's villages, it selected
         parent, selected = parent_of(parent), selected or parent
     metric = METRICS[metric_key]
@@ -255,7 +256,7 @@ def _draw(dataset, registry, parent, period, metric_key, classification, setting
     class_of = pd.Series(classes.index, index=table["code"].to_numpy())
     geoms = geoms[geoms["code"].isin(class_of.index)].reset_index(drop=True)
     index = class_of.reindex(geoms["code"]).to_numpy()
-    missing_boundary = int((~table["code"].isin(geoms["code"])).sum())
+    missing_boundary = mapview.without_boundary(table, geoms)
 
     meta = dataset.meta
     region_name = region_label(registry, parent, lang)
@@ -294,7 +295,7 @@ def _draw(dataset, registry, parent, period, metric_key, classification, setting
             *footer,
         ]
         if missing_boundary:
-            footer.append(t("map.no_boundary", lang, n=fmt.number(missing_boundary, lang)))
+            footer.append(t("map.no_boundary", lang, n=fmt.number(missing_boundary, lang), count=missing_boundary))
         footer.append(t("export.generated", lang, date=date.today().isoformat()))
     footer_text = "\n".join(_wrap(line, inner_w, small) for line in footer)
     footer_h = 0.16 * (footer_text.count("\n") + 1) + 0.12
@@ -370,7 +371,7 @@ def _draw(dataset, registry, parent, period, metric_key, classification, setting
     no_data = Patch(facecolor=NO_DATA_FACE, edgecolor="#555555", linewidth=0.6, hatch=NO_DATA_HATCH, label=t("legend.no_data", lang))
     no_data.set_hatchcolor(NO_DATA_HATCH_COLOR)
     handles.append(no_data)
-    legend_title = t("legend.title", lang, metric=t("metric." + metric.key, lang), method=_method_label(classes, settings, lang))
+    legend_title = t("legend.title", lang, metric=t("metric." + metric.key, lang), method=mapview.method_label(classes, settings, lang))
     fig.legend(
         handles=handles, loc="upper left", bbox_to_anchor=(margin / width_in, y_in(cursor)), ncols=legend_cols,
         frameon=False, fontsize=8, title=_wrap(legend_title, inner_w, 8.5), title_fontsize=8.5, alignment="left",

@@ -11,7 +11,7 @@
    unit, source, date and note, the dataset's provenance and the boundary source.
 
 Missing figures are empty cells, never 0. Text from data (names, dataset
-source) is passed through :func:`safe_cell`, so a spreadsheet never evaluates
+source) is passed through :func:`~ucj_dash.exports.cells.safe_cell`, so a spreadsheet never evaluates
 it as a formula. Every sheet carries the simulated-data label when the dataset
 is simulated.
 """
@@ -19,10 +19,9 @@ is simulated.
 from __future__ import annotations
 
 import io
-import math
 from datetime import datetime
+from functools import partial
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -32,34 +31,12 @@ from ucj_dash.analysis import priority
 from ucj_dash.analysis.indicators import COVERAGES
 from ucj_dash.analysis.settings import Settings
 from ucj_dash.datasets.dataset import COLUMNS, Dataset
+from ucj_dash.exports.cells import safe_cell, write_csv
 from ucj_dash.exports.filenames import export_filename  # noqa: F401  (re-exported: the export helpers live together)
 from ucj_dash.geography.regions import Level, Registry, level_of
 from ucj_dash.text.i18n import t
-from ucj_dash.views import mapview
+from ucj_dash.views import mapview, tables
 
-#: text starting with one of these is read as a formula (or DDE) by Excel, LibreOffice and Google Sheets
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-#: indicator columns in the order of the sheet, with their number format
-INDICATOR_FORMATS = {
-    "ucj_coverage_pct": "0.00",
-    "registered_coverage_pct": "0.00",
-    "vulnerable_coverage_pct": "0.00",
-    "extreme_poor_worker_coverage_pct": "0.00",
-    "target_pct": "0.00",
-    "target_met": "General",
-    "gap_to_target_workers": "#,##0",
-    "uncovered_workers": "#,##0",
-    "unregistered_workers": "#,##0",
-    "uncovered_vulnerable_workers": "#,##0",
-    "uncovered_extreme_poor_workers": "#,##0",
-    "extreme_poverty_rate_pct": "0.000",
-    "extreme_poverty_vs_baseline_pp": "0.000",
-    "extreme_poverty_ratio_to_baseline": "0.00",
-    "village_official_coverage_pct": "0.00",
-    "coverage_over_100": "General",
-}
-PERSONS_FORMAT = "#,##0"
 HEADER_ROW = 4  # rows 1-3: title, source and simulated label, empty-cell note
 
 _BOLD = Font(bold=True)
@@ -67,28 +44,6 @@ _TITLE = Font(bold=True, size=13)
 _HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
 _SIM_FILL = PatternFill("solid", fgColor="FFF3CD")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def safe_cell(value):
-    """A value ready for a cell: empty (None) for NaN/None, Python numbers for NumPy ones, text neutralised.
-
-    Text that a spreadsheet would evaluate, i.e. starting with ``=``, ``+``,
-    ``-``, ``@``, a tab or a carriage return, is prefixed with an apostrophe
-    (the OWASP rule for CSV injection), so it is stored and shown as text.
-    Units: whatever ``value`` is in; nothing is converted.
-    """
-    if value is None:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) else float(value)
-    if value is pd.NA or value is pd.NaT:
-        return None
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _put(ws, row: int, col: int, value, number_format: str | None = None, font=None, fill=None, wrap: bool = False):
@@ -136,12 +91,30 @@ def count_header(column, lang: str) -> str:
     return f"{label} ({t('export.unit.persons', lang)})"
 
 
-def region_columns(lang: str) -> list[tuple[str, str, str | None]]:
+#: the regions sheet: row type (this region / sub-region), code, name, kind, every indicator, every count, reporting
+REGION_COLUMNS = (
+    tables.Column("row_type", "export.wb.row"),
+    tables.Column("code", "col.code"),
+    tables.Column("name", "col.name"),
+    tables.Column("kind", "col.kind", labels="kind."),
+    *(tables.Column(c, "export.ind." + c, unit) for c, unit in tables.INDICATOR_UNITS.items()),
+    *(tables.Column(c.name, partial(count_header, c), tables.PERSONS) for c in COLUMNS),
+    tables.Column("reporting", "export.wb.reporting", tables.COUNT),
+)
+
+
+def region_columns(lang: str) -> list[tuple[str, str, str]]:
     """(column, header, number format) of the regions sheet after row type, code, name and kind."""
-    cols = [(c, t("export.ind." + c, lang), f) for c, f in INDICATOR_FORMATS.items()]
-    cols += [(c.name, count_header(c, lang), PERSONS_FORMAT) for c in COLUMNS]
-    cols.append(("reporting", t("export.wb.reporting", lang), "#,##0"))
-    return cols
+    return [(c.key, c.header_text(lang), c.unit.excel) for c in REGION_COLUMNS[4:]]
+
+
+def _rows(ws, table: tables.Table, bold_first: bool = False) -> None:
+    """The rows of a built table below the header, each cell in its unit's number format (long text wrapped)."""
+    units = list(table.units.values())
+    for i, values in enumerate(table.frame.itertuples(index=False)):
+        font = _BOLD if bold_first and i == 0 else None
+        for j, (value, unit) in enumerate(zip(values, units), start=1):
+            _put(ws, HEADER_ROW + 1 + i, j, value, unit.excel, font=font, wrap=unit is tables.PROSE)
 
 
 def _level_label(registry: Registry, region: str, lang: str, level: Level | None = None) -> str:
@@ -150,35 +123,24 @@ def _level_label(registry: Registry, region: str, lang: str, level: Level | None
 
 
 def _regions_sheet(ws, dataset, registry, region, period, settings, lang) -> pd.DataFrame:
-    """Sheet 1; returns the children table it wrote (empty for a village)."""
+    """Sheet 1: the region itself, then its children in code order; returns the children table (empty for a village)."""
     name = registry.name(region)
+    children = mapview.children_table(dataset, registry, region, period, settings)
     if level_of(region) == Level.VILLAGE:
-        children = mapview.children_table(dataset, registry, region, period, settings).iloc[0:0]
         title = t("export.wb.title_village", lang, region=name, period=period)
     else:
-        children = mapview.children_table(dataset, registry, region, period, settings)
         title = t("export.wb.title", lang, region=name, period=period, level=_level_label(registry, region, lang).lower())
-    cols = region_columns(lang)
-    headers = [t("export.wb.row", lang), t("col.code", lang), t("col.name", lang), t("col.kind", lang)] + [h for _, h, _ in cols]
-    widths = [12, 16, 30, 14] + [14] * len(cols)
-    _preamble(ws, title, dataset, period, lang, len(headers))
-    _header(ws, HEADER_ROW, headers, widths)
-    own = mapview.region_row(dataset, region, period, settings)
-    kind = registry.kind(region) if region in registry else "negara"
-    rows = [(t("export.wb.row.self", lang), region, name, kind, own)]
-    rows += [(t("export.wb.row.child", lang), r.code, r.name, r.kind, r) for r in children.itertuples(index=False)]
-    for i, (row_type, code, rname, rkind, values) in enumerate(rows):
-        r = HEADER_ROW + 1 + i
-        font = _BOLD if i == 0 else None
-        _put(ws, r, 1, row_type, font=font)
-        _put(ws, r, 2, code, font=font)
-        _put(ws, r, 3, rname, font=font)
-        _put(ws, r, 4, t("kind." + rkind, lang), font=font)
-        for j, (col, _, number_format) in enumerate(cols, start=5):
-            value = values[col] if isinstance(values, pd.Series) else getattr(values, col)
-            _put(ws, r, j, value, number_format, font=font)
+    own = mapview.indicator_rows(dataset, [region], period, settings).rename_axis("code").reset_index()
+    own = own.assign(name=name, kind=registry.kind(region) if region in registry else "negara")
+    rows = pd.concat([own, children], ignore_index=True) if len(children) else own
+    rows["row_type"] = [t("export.wb.row.self", lang)] + [t("export.wb.row.child", lang)] * len(children)
+    table = tables.build(rows, REGION_COLUMNS, lang)
+    ncols = len(table.units)
+    _preamble(ws, title, dataset, period, lang, ncols)
+    _header(ws, HEADER_ROW, list(table.frame.columns), [12, 16, 30, 14] + [14] * (ncols - 4))
+    _rows(ws, table, bold_first=True)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{HEADER_ROW + len(rows)}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(ncols)}{HEADER_ROW + len(table.frame)}"
     return children
 
 
@@ -189,7 +151,7 @@ def rule_text(rule: priority.Rule, lang: str) -> str:
     return t(
         "export.rule",
         lang,
-        first=t("export.yes" if rule.act_first_group_first else "export.no", lang),
+        first=t("export.yes", lang) if rule.act_first_group_first else t("export.no", lang),
         w_ep=fmt.number(rule.weight_extreme_poor, lang, 1),
         w_vul=fmt.number(rule.weight_vulnerable, lang, 1),
         w_gap=fmt.number(rule.weight_gap, lang, 1),
@@ -197,43 +159,36 @@ def rule_text(rule: priority.Rule, lang: str) -> str:
     )
 
 
+def priority_columns(coverage: str) -> tuple[tables.Column, ...]:
+    """The priority sheet: rank, region, group, score, reason and the figures the rank rests on (coverage by ``coverage``)."""
+    figures = ("extreme_poverty_rate_pct", COVERAGES[coverage].column, "target_pct", "uncovered_extreme_poor_workers",
+               "uncovered_vulnerable_workers", "gap_to_target_workers")
+    return (
+        tables.Column("rank", "col.rank", tables.RANK),
+        tables.Column("code", "col.code"),
+        tables.Column("name", "col.name"),
+        tables.Column("quadrant", "col.quadrant", labels="priority.group."),
+        tables.Column("score", "export.wb.score", tables.PERSONS),
+        tables.Column("reason", "col.reason", tables.PROSE),
+        *(tables.indicator(c, "export.ind." + c) for c in figures),
+    )
+
+
 def _priority_sheet(ws, dataset, registry, region, period, settings, lang, rule, children: pd.DataFrame,
                     level: Level | None = None) -> None:
     name = registry.name(region)
     level = _level_label(registry, region, lang, level)
-    cov = COVERAGES[rule.coverage]
-    cols = [
-        ("rank", t("col.rank", lang), "0"),
-        ("code", t("col.code", lang), None),
-        ("name", t("col.name", lang), None),
-        ("quadrant", t("col.quadrant", lang), None),
-        ("score", t("export.wb.score", lang), "#,##0"),
-        ("reason", t("col.reason", lang), None),
-        ("extreme_poverty_rate_pct", t("export.ind.extreme_poverty_rate_pct", lang), "0.000"),
-        (cov.column, t("export.ind." + cov.column, lang), "0.00"),
-        ("target_pct", t("export.ind.target_pct", lang), "0.00"),
-        ("uncovered_extreme_poor_workers", t("export.ind.uncovered_extreme_poor_workers", lang), "#,##0"),
-        ("uncovered_vulnerable_workers", t("export.ind.uncovered_vulnerable_workers", lang), "#,##0"),
-        ("gap_to_target_workers", t("export.ind.gap_to_target_workers", lang), "#,##0"),
-    ]
+    cols = priority_columns(rule.coverage)
     title = t("export.wb.priority_title", lang, level=level.lower(), region=name, period=period)
     _preamble(ws, title, dataset, period, lang, len(cols))
     _put(ws, HEADER_ROW - 1, 1, f"{t('export.wb.empty_note', lang)} {rule_text(rule, lang)}")
-    _header(ws, HEADER_ROW, [h for _, h, _ in cols], [9, 16, 30, 30, 14, 70, 12, 12, 10, 14, 14, 14])
+    _header(ws, HEADER_ROW, [c.header_text(lang) for c in cols], [9, 16, 30, 30, 14, 70, 12, 12, 10, 14, 14, 14])
     if children.empty:
         _put(ws, HEADER_ROW + 1, 1, t("export.wb.priority_none", lang, region=name))
         return
     ranked = priority.rank(children, settings, rule)
-    for i, (_, row) in enumerate(ranked.iterrows()):
-        r = HEADER_ROW + 1 + i
-        for j, (col, _, number_format) in enumerate(cols, start=1):
-            if col == "quadrant":
-                value = t("priority.group." + row["quadrant"], lang)
-            elif col == "reason":
-                value = priority.reason(row, settings, lang, rule.coverage)
-            else:
-                value = row[col]
-            _put(ws, r, j, value, number_format, wrap=col == "reason")
+    ranked["reason"] = priority.reasons(ranked, settings, lang, rule.coverage)
+    _rows(ws, tables.build(ranked, cols, lang))
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
 
 
@@ -254,7 +209,7 @@ def _definitions_sheet(ws, dataset, period, settings, lang) -> None:
 
     section(t("export.def.indicators", lang), [t("export.def.col.name", lang), t("export.def.col.key", lang),
                                                 t("export.def.col.definition", lang)])
-    for col in INDICATOR_FORMATS:
+    for col in tables.INDICATOR_UNITS:
         r += 1
         _put(ws, r, 1, t("export.ind." + col, lang), wrap=True)
         _put(ws, r, 2, col)
@@ -294,7 +249,7 @@ def _definitions_sheet(ws, dataset, period, settings, lang) -> None:
         ("export.ds.name", meta.name),
         ("export.ds.source", meta.source),
         ("export.ds.as_of", meta.as_of),
-        ("export.ds.simulated", t("export.yes" if meta.simulated else "export.no", lang)
+        ("export.ds.simulated", (t("export.yes", lang) if meta.simulated else t("export.no", lang))
          + (f" — {t('simulated.label', lang)}" if meta.simulated else "")),
         ("export.ds.description", meta.description),
         ("export.ds.created_at", created),
@@ -340,18 +295,16 @@ def workbook_xlsx(dataset: Dataset, registry: Registry, region: str, period: str
 
 
 def csv_bytes(table: pd.DataFrame, dataset: Dataset, period: str, lang: str) -> bytes:
-    """CSV (UTF-8 with BOM, for Excel) of a table as shown, with period, source and data status in every row.
+    """CSV of a table as shown, with period, source and data status in every row.
 
-    Text that a spreadsheet would evaluate is neutralised as in :func:`safe_cell`; NaN stays empty.
+    Written by :func:`~ucj_dash.exports.cells.write_csv` (``;``, UTF-8 with BOM,
+    decimal commas in Indonesian): text never runs as a formula, NaN stays empty.
     """
     out = table.copy()
     out[t("tooltip.period", lang)] = period
     out[t("tooltip.source", lang)] = f"{dataset.meta.name} — {dataset.meta.source} ({dataset.meta.as_of})"
     out[t("col.data_status", lang)] = t("simulated.label", lang) if dataset.meta.simulated else ""
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = [safe_cell(v) if isinstance(v, str) else v for v in out[col]]
-    return out.to_csv(index=False).encode("utf-8-sig")
+    return write_csv(out, lang)
 
 
 def priority_xlsx(dataset: Dataset, registry: Registry, parent: str, level: Level, period: str, settings: Settings,
@@ -369,4 +322,4 @@ def priority_xlsx(dataset: Dataset, registry: Registry, parent: str, level: Leve
     return out.getvalue()
 
 
-__all__ = ["workbook_xlsx", "priority_xlsx", "csv_bytes", "safe_cell", "export_filename", "region_columns", "HEADER_ROW", "FORMULA_START"]
+__all__ = ["workbook_xlsx", "priority_xlsx", "csv_bytes", "export_filename", "region_columns", "HEADER_ROW"]

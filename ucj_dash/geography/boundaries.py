@@ -307,6 +307,20 @@ def read_manifest() -> dict | None:
         return None
 
 
+def installed_counts(manifest: dict) -> dict[str, int | None]:
+    """What a build installed, from its manifest: regions with a boundary per level (``prov``, ``kab``,
+    ``kec``), villages in the registry (``desa``) and villages without a boundary (``without_boundary``);
+    None where the manifest lacks a figure."""
+    counts = manifest.get("counts", {})
+    return {
+        "prov": counts.get("prov"),
+        "kab": counts.get("kab"),
+        "kec": counts.get("kec"),
+        "desa": manifest.get("registry_counts", {}).get("desa"),
+        "without_boundary": len(manifest.get("villages_without_boundary", [])),
+    }
+
+
 def _source_entry(archive: archives.Archive, path: Path) -> dict:
     return {
         "repo": archive.repo,
@@ -336,6 +350,10 @@ def is_current(manifest: dict | None, wilayah_path: Path, boundaries_path: Path)
     return len(list((layers / "display" / "desa").glob("*.parquet"))) == manifest["counts"]["desa_files"]
 
 
+#: built layer folders are ``geo/layers-<UTC time>-<pid>``; ``geo/layers`` is a link to the current one
+BUILT_PREFIX = "layers-"
+
+
 def build(force: bool = False, workers: int | None = None, log=print) -> dict:
     """Build every layer from the archives; a no-op when the layers are current.
 
@@ -350,7 +368,7 @@ def build(force: bool = False, workers: int | None = None, log=print) -> dict:
         return current
 
     root = geo_dir()
-    tmp = root / f"layers.tmp-{os.getpid()}"
+    tmp = root / f"{BUILT_PREFIX}{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     log(f"Membangun lapisan batas wilayah / building boundary layers -> {root / 'layers'}")
@@ -458,13 +476,38 @@ def _check_codes(frame: pd.DataFrame, registry: pd.DataFrame, level: Level) -> N
         raise ValueError(f"{level.key} boundary codes not in the registry: {sorted(unknown)[:5]}")
 
 
-def _swap_into_place(tmp: Path, final: Path) -> None:
-    old = final.with_name(final.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
-    tmp.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
+def _swap_into_place(built: Path, final: Path) -> None:
+    """Point ``final`` (a symbolic link) at the folder ``built`` in one atomic rename, then remove
+    the folder it pointed at before. Readers see the old layers or the new ones, never a mix or none
+    (a ``final`` that is a real folder, from an older builder, is moved aside first)."""
+    link = final.with_name(f".{final.name}.link-{os.getpid()}")
+    link.unlink(missing_ok=True)
+    link.symlink_to(built.name)
+    previous = final.resolve() if final.is_symlink() else None
+    if final.exists() and not final.is_symlink():
+        previous = final.with_name(f"{BUILT_PREFIX}previous-{os.getpid()}")
+        final.rename(previous)
+    os.replace(link, final)
+    if previous is not None and previous != built.resolve():
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def remove_leftovers() -> list[Path]:
+    """Remove what killed builds left in ``geo/``: layer folders that ``geo/layers`` does not point at,
+    and temporary links. Call it only while holding the build lock. Returns what was removed."""
+    root = geo_dir()
+    if not root.is_dir():
+        return []
+    current = (root / "layers").resolve() if (root / "layers").is_symlink() else None
+    removed = []
+    for path in root.iterdir():
+        if path.name.startswith((BUILT_PREFIX, "layers.tmp-", "layers.old", ".layers.link-")) and path != current:
+            if path.is_symlink() or path.is_file():
+                path.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
 
 
 # ---------------------------------------------------------------- reading

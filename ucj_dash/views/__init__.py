@@ -1,3 +1,3 @@
 """What a screen shows, without Streamlit: map state and its URL (``drill``), the
-map's table, classes, colours and GeoJSON (``mapview``), the presentation deck
-(``slides``)."""
+children table, classes, colours and GeoJSON (``mapview``), tables of regions as
+screens and exports show them (``tables``), the presentation deck (``slides``)."""

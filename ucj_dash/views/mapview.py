@@ -8,7 +8,6 @@ the children of one region; :func:`classify` bins a metric (mapclassify);
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 
@@ -23,7 +22,7 @@ from ucj_dash.analysis.settings import Settings
 from ucj_dash.datasets.dataset import COUNT_COLUMNS, Dataset
 from ucj_dash.geography.boundaries import feature_collection
 from ucj_dash.geography.regions import Level, Registry
-from ucj_dash.text import fmt
+from ucj_dash.text import fmt, markup
 from ucj_dash.text.i18n import t
 
 # ColorBrewer schemes (colour-blind safe), light to dark.
@@ -75,10 +74,30 @@ def region_row(dataset: Dataset, code: str, period: str, settings: Settings) -> 
     return indicator_rows(dataset, [code], period, settings).iloc[0]
 
 
+def has_data(row: pd.Series) -> bool:
+    """Whether an indicator row has any figures: employed workers or population known."""
+    return not (pd.isna(row["employed_workers"]) and pd.isna(row["population"]))
+
+
+def regions_with_data(table: pd.DataFrame) -> int:
+    """Rows of an indicator table with any figures (see :func:`has_data`)."""
+    return int(table[["employed_workers", "population"]].notna().any(axis=1).sum())
+
+
+def without_boundary(table: pd.DataFrame, geoms: pd.DataFrame) -> int:
+    """Rows of ``table`` (regions by ``code``) that have no boundary in the layer ``geoms``: listed, not drawn."""
+    return int((~table["code"].isin(set(geoms["code"]))).sum())
+
+
 def indicator_rows(dataset: Dataset, codes: list[str], period: str, settings: Settings) -> pd.DataFrame:
     """Counts and indicators of ``codes`` in ``period``, indexed by code; NaN rows for codes without data."""
     counts = dataset.at(period).reindex(codes)[[*COUNT_COLUMNS, "reporting"]]
     return pd.concat([counts, indicators.compute(counts, settings)], axis=1)
+
+
+def _value_label(value: float, unit: str, lang: str) -> str:
+    """A class bound or value as the legend shows it: percent with 1 decimal, counts whole."""
+    return fmt.number(value, lang, 1) + "%" if unit == "%" else fmt.number(value, lang, 0)
 
 
 def _range_label(lo: float, hi: float, unit: str, lang: str) -> str:
@@ -100,7 +119,9 @@ def classify(values: pd.Series, metric: Metric, method: str, settings: Settings,
       breaks at ¼, ½, 1, 2 and 4 times it;
     - ``fixed`` on a coverage %: the sangat rendah / rendah / sedang / tinggi
       classes of the settings (on counts ``fixed`` falls back to quantiles);
-    - ``quantiles`` (5 classes) or ``equal_interval`` (5 classes) via mapclassify.
+    - ``quantiles`` (5 classes) or ``equal_interval`` (5 classes) via mapclassify;
+      when every region with data has the same value, one class named by that
+      value; with no data at all, no class (the legend shows only "no data").
     """
     v = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
     valid = ~np.isnan(v)
@@ -115,15 +136,18 @@ def classify(values: pd.Series, metric: Metric, method: str, settings: Settings,
     else:
         method = "equal_interval" if method == "equal_interval" else "quantiles"
         data = v[valid]
+        distinct = np.unique(data)
         colors = PALETTES[metric.scheme]
-        if len(np.unique(data)) >= 2:
-            k = min(len(colors), len(np.unique(data)))
+        if len(distinct) >= 2:
+            k = min(len(colors), len(distinct))
             cls = mapclassify.EqualInterval(data, k=k) if method == "equal_interval" else mapclassify.Quantiles(data, k=k)
             bins = [float(b) for b in cls.bins]
             bins[-1] = math.inf
             colors = colors[-len(bins):] if len(bins) < len(colors) else colors
-        else:
+        elif len(distinct) == 1:
             bins, colors = [math.inf], [colors[len(colors) // 2]]
+        else:
+            bins, colors = [], []
     index = np.full(len(v), -1)
     index[valid] = np.searchsorted(np.array(bins), v[valid], side="right")
     index[valid] = np.minimum(index[valid], len(bins) - 1)
@@ -134,7 +158,25 @@ def classify(values: pd.Series, metric: Metric, method: str, settings: Settings,
         if method == "fixed" and metric.unit == "%":
             label = f"{t('class.' + COVERAGE_CLASS_KEYS[i], lang)} ({label})"
         labels.append(label)
+    if method in ("quantiles", "equal_interval") and len(bins) == 1:
+        labels = [_value_label(float(distinct[0]), metric.unit, lang)]
     return Classes(bins=bins, colors=colors, labels=labels, index=index, method=method)
+
+
+def method_label(classes: Classes, settings: Settings, lang: str) -> str:
+    """How the classes were made, in words ("kelas tetap", "kuantil", "around the baseline 0.83%")."""
+    if classes.method == "baseline":
+        return t("legend.method.baseline", lang, baseline=fmt.percent(settings.baseline_pct, lang, 2))
+    return t("legend.method." + classes.method, lang)
+
+
+def metric_explain(metric: Metric, settings: Settings, lang: str) -> str:
+    """What ``metric`` measures, in words; a diverging metric names its centre's value, source and date."""
+    params = {}
+    if metric.diverging_around:
+        item = settings.item(metric.diverging_around)
+        params = {"baseline": fmt.percent(item.value, lang, 2), "source": item.source, "as_of": item.as_of}
+    return t(f"metric.{metric.key}.explain", lang, **params)
 
 
 def colors_for(classes: Classes) -> list[str]:
@@ -154,19 +196,19 @@ def layer_geojson(table: pd.DataFrame, geoms: pd.DataFrame, metric: Metric | Non
         extra["value_text"] = list(value_text)
     merged = geoms[["code", "geometry"]].merge(table.assign(**extra), on="code", how="inner")
     meta = dataset.meta
-    source = html.escape(f"{meta.name} — {meta.source} ({meta.as_of})")
+    source = markup.html(f"{meta.name} — {meta.source} ({meta.as_of})")
     note = t("simulated.label", lang) if meta.simulated else ""
     props = []
     for row in merged.itertuples(index=False):
         if value_text is not None:
-            shown = html.escape(row.value_text)
+            shown = markup.html(row.value_text)
         else:
             value = getattr(row, metric.column)
             shown = fmt.value(value, metric.unit, lang) if not pd.isna(value) else t("legend.no_data", lang)
         props.append(
             {
                 "id": row.code,
-                "kind": html.escape(t("kind." + row.kind, lang)),
+                "kind": markup.html(t("kind." + row.kind, lang)),
                 "value": shown,
                 "period": period,
                 "source": source,
@@ -175,13 +217,24 @@ def layer_geojson(table: pd.DataFrame, geoms: pd.DataFrame, metric: Metric | Non
                 "sel": row.code == selected,
             }
         )
-    names = [html.escape(n) for n in merged["name"]]
+    names = [markup.html(n) for n in merged["name"]]
     return feature_collection(merged["code"].tolist(), names, merged["geometry"].to_numpy(), props)
 
 
+INDONESIA_BOUNDS = (95.0, -11.0, 141.0, 6.0)
+
+
 def map_bounds(geoms: pd.DataFrame) -> tuple[float, float, float, float]:
-    """(min lng, min lat, max lng, max lat) of a layer."""
+    """(min lng, min lat, max lng, max lat) of a layer in degrees; Indonesia's for an empty layer."""
+    if not len(geoms):
+        return INDONESIA_BOUNDS
     return tuple(float(x) for x in geoms.total_bounds)
+
+
+def center(bounds) -> tuple[float, float]:
+    """(lat, lng) of the middle of ``bounds`` (min lng, min lat, max lng, max lat), as Leaflet takes it."""
+    minx, miny, maxx, maxy = bounds
+    return (miny + maxy) / 2, (minx + maxx) / 2
 
 
 def zoom_for(bounds, width_px: int = 500, height_px: int = 520) -> float:
@@ -296,12 +349,12 @@ def choropleth_group(geojson: str, name: str, tooltip_aliases: list[str]) -> fol
 def legend_html(classes: Classes, metric_label: str, method_label: str, lang: str, simulated: bool) -> str:
     """The legend as HTML: a swatch per class, one for "no data", the simulated label."""
     rows = [
-        f'<span class="ucj-sw" style="background:{c}"></span>{html.escape(label)}'
+        f'<span class="ucj-sw" style="background:{c}"></span>{markup.html(label)}'
         for c, label in zip(classes.colors, classes.labels)
     ]
-    rows.append(f'<span class="ucj-sw" style="background:{NO_DATA_SWATCH}"></span>{html.escape(t("legend.no_data", lang))}')
-    title = html.escape(t("legend.title", lang, metric=metric_label, method=method_label))
-    sim = f'<div class="ucj-sim">{html.escape(t("simulated.label", lang))}</div>' if simulated else ""
+    rows.append(f'<span class="ucj-sw" style="background:{NO_DATA_SWATCH}"></span>{markup.html(t("legend.no_data", lang))}')
+    title = markup.html(t("legend.title", lang, metric=metric_label, method=method_label))
+    sim = f'<div class="ucj-sim">{markup.html(t("simulated.label", lang))}</div>' if simulated else ""
     items = "".join(f'<div class="ucj-li">{r}</div>' for r in rows)
     return (
         "<style>.ucj-legend{font-size:0.9rem;line-height:1.5}.ucj-li{display:inline-block;margin:0 14px 2px 0;white-space:nowrap}"

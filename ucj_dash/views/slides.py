@@ -176,7 +176,7 @@ def key_figures(row: pd.Series, code: str, settings: Settings, lang: str) -> lis
             t("kpi.vulnerable", lang),
             fmt.percent(row["vulnerable_coverage_pct"], lang),
             t("present.fig.vulnerable.detail", lang,
-              n=fmt.number(row["uncovered_vulnerable_workers"], lang)),
+              n=fmt.number(row["uncovered_vulnerable_workers"], lang), count=row["uncovered_vulnerable_workers"]),
         ),
     ]
 
@@ -193,8 +193,11 @@ class PriorityItem:
 
 def priority_items(table: pd.DataFrame, settings: Settings, rule: priority.Rule, lang: str,
                    top: int = PRIORITY_TOP) -> list[PriorityItem]:
-    """The first ``top`` children in the rule's priority order, each with its reason in words."""
-    ranked = priority.rank(table, settings, rule).head(top)
+    """The first ``top`` children in the rule's priority order, each with its reason in words.
+
+    Children without any figure the rule uses are left out (:func:`priority.rankable`): none may be left.
+    """
+    ranked = priority.rankable(priority.rank(table, settings, rule)).head(top)
     return [
         PriorityItem(int(row["rank"]), row["code"], row["name"], row["kind"], row["quadrant"],
                      priority.reason(row, settings, lang, rule.coverage))
@@ -211,6 +214,7 @@ class CostLine:
     workers: str
     monthly: str
     yearly: str
+    known: bool  # whether the group's uncovered workers are known (else every figure is "—")
 
 
 def cost_lines(row: pd.Series, settings: Settings, lang: str) -> list[CostLine]:
@@ -220,7 +224,7 @@ def cost_lines(row: pd.Series, settings: Settings, lang: str) -> list[CostLine]:
         gc = cost.gap_cost(row, group, settings)
         out.append(
             CostLine(group, t("present.cost.group." + group, lang), fmt.number(gc.workers, lang),
-                     fmt.rupiah(gc.monthly_rp, lang), fmt.rupiah(gc.yearly_rp, lang))
+                     fmt.rupiah(gc.monthly_rp, lang), fmt.rupiah(gc.yearly_rp, lang), bool(pd.notna(gc.workers)))
         )
     return out
 

@@ -1,0 +1,220 @@
+"""Tables of regions as the screens and exports show them: columns declared once, one builder.
+
+A table is declared as a sequence of :class:`Column` (a column of the rows, its
+header's translation key, its :class:`Unit`). :func:`build` takes the rows (the
+children table of :func:`ucj_dash.views.mapview.children_table`, which stays the
+one data join, with any derived columns added), sorts them, localises headers
+and labels, and returns the units per header. From the units come the Streamlit
+column config (``ui.widgets.column_config``), the PDF cell text
+(:func:`cell_text`) and the XLSX number formats (:attr:`Unit.excel`).
+
+The screens' tables are declared here (:func:`map_table`, :func:`profile_table`,
+:func:`priority_table`); the exports declare theirs beside their layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import pandas as pd
+
+from ucj_dash.analysis import cost, profile
+from ucj_dash.analysis.indicators import COVERAGES, Metric
+from ucj_dash.analysis.settings import Settings
+from ucj_dash.text import fmt
+from ucj_dash.text.i18n import t
+
+
+@dataclass(frozen=True)
+class Unit:
+    """How the values of a column read.
+
+    ``name``: "text", "prose" (long text), "rank", "%" (percent, 0–100),
+    "pp" (percentage points), "ratio", "persons", "count" (of regions), "Rp"
+    (rupiah) or "flag" (true/false). ``decimals``: shown on screen and paper.
+    ``bar``: a 0–100 share drawn as a bar on screen. ``excel``: the XLSX number format.
+    """
+
+    name: str
+    decimals: int = 0
+    bar: bool = False
+    excel: str = "General"
+
+
+TEXT = Unit("text")
+PROSE = Unit("prose")
+RANK = Unit("rank", excel="0")
+#: a coverage: the share of a whole that is covered (%, 0–100)
+SHARE = Unit("%", 1, bar=True, excel="0.00")
+#: a target share (%), set with two decimals
+TARGET = Unit("%", 2, excel="0.00")
+#: a small rate (%), e.g. extreme poverty
+RATE = Unit("%", 2, excel="0.000")
+POINTS = Unit("pp", 2, excel="0.000")
+RATIO = Unit("ratio", 2, excel="0.00")
+PERSONS = Unit("persons", excel="#,##0")
+COUNT = Unit("count", excel="#,##0")
+RUPIAH = Unit("Rp", excel="#,##0")
+FLAG = Unit("flag")
+
+#: the unit of every indicator of :func:`ucj_dash.analysis.indicators.compute`, in the order exports list them
+INDICATOR_UNITS: dict[str, Unit] = {
+    "ucj_coverage_pct": SHARE,
+    "registered_coverage_pct": SHARE,
+    "vulnerable_coverage_pct": SHARE,
+    "extreme_poor_worker_coverage_pct": SHARE,
+    "target_pct": TARGET,
+    "target_met": FLAG,
+    "gap_to_target_workers": PERSONS,
+    "uncovered_workers": PERSONS,
+    "unregistered_workers": PERSONS,
+    "uncovered_vulnerable_workers": PERSONS,
+    "uncovered_extreme_poor_workers": PERSONS,
+    "extreme_poverty_rate_pct": RATE,
+    "extreme_poverty_vs_baseline_pp": POINTS,
+    "extreme_poverty_ratio_to_baseline": RATIO,
+    "village_official_coverage_pct": SHARE,
+    "coverage_over_100": FLAG,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: ``key`` in the rows, its header, its unit.
+
+    ``header`` is a translation key, or a function of the language for headers
+    the catalogue does not hold whole (e.g. "Cakupan (%) — cakupan aktif").
+    With ``labels``, a value ``v`` is shown as the text of key ``labels + v``
+    (e.g. ``"kind."``: "kabupaten" → "Kabupaten").
+    """
+
+    key: str
+    header: str | Callable[[str], str]
+    unit: Unit = TEXT
+    labels: str | None = None
+
+    def header_text(self, lang: str) -> str:
+        return self.header(lang) if callable(self.header) else t(self.header, lang)
+
+
+def indicator(key: str, header: str) -> Column:
+    """The column of indicator ``key`` (of :data:`INDICATOR_UNITS`) with its unit, under the header of key ``header``."""
+    return Column(key, header, INDICATOR_UNITS[key])
+
+
+@dataclass(frozen=True)
+class Table:
+    """A built table: ``frame`` has the localised headers in declared order; ``units`` maps header → unit;
+    ``codes`` is the region code of each row, in the frame's order (for clicks and links)."""
+
+    frame: pd.DataFrame
+    units: dict[str, Unit]
+    codes: list[str]
+
+
+def build(rows: pd.DataFrame, columns: Sequence[Column], lang: str, sort_by: str | None = None,
+          ascending: bool = False) -> Table:
+    """The table of ``rows`` (one per region, with ``code``) showing ``columns`` in ``lang``.
+
+    With ``sort_by``, rows are ordered by that column, largest first unless
+    ``ascending``; rows without a value ("no data", NaN) come last either way,
+    and ties keep code order. Without it, rows keep their order. The ordered
+    rows get ``position`` (1 = first), which a column may show. Values stay as
+    they are (NaN stays NaN: no data is never 0). Raises ``ValueError`` when two
+    headers read the same.
+    """
+    if sort_by is not None:
+        rows = rows.sort_values([sort_by, "code"], ascending=[ascending, True], na_position="last", kind="mergesort")
+    rows = rows.assign(position=range(1, len(rows) + 1))
+    headers = [c.header_text(lang) for c in columns]
+    if len(set(headers)) < len(headers):
+        raise ValueError(f"two columns share a header: {headers}")
+    data = {}
+    for column, header in zip(columns, headers):
+        values = rows[column.key]
+        data[header] = values.to_numpy() if column.labels is None else [t(column.labels + str(v), lang) for v in values]
+    frame = pd.DataFrame(data, columns=headers)
+    return Table(frame, {h: c.unit for h, c in zip(headers, columns)}, rows["code"].tolist())
+
+
+def cell_text(value, unit: Unit, lang: str) -> str:
+    """One value as text in its unit ("35,9%", "1.234", "Rp1,2 miliar"); "—" for no data (never 0)."""
+    if unit.name in ("text", "prose"):
+        return "" if pd.isna(value) else str(value)
+    if unit.name == "%":
+        return fmt.percent(value, lang, unit.decimals)
+    if unit.name == "pp":
+        return fmt.points(value, lang, unit.decimals)
+    if unit.name == "Rp":
+        return fmt.rupiah(value, lang)
+    if unit.name == "flag":
+        if pd.isna(value):
+            return fmt.NO_DATA
+        return t("export.yes", lang) if value else t("export.no", lang)
+    return fmt.number(value, lang, unit.decimals)
+
+
+# ---- the screens' tables
+
+MAP_COLUMNS = (
+    Column("position", lambda _lang: "#", RANK),
+    Column("name", "col.name"),
+    Column("kind", "col.kind", labels="kind."),
+    Column("code", "col.code"),
+    indicator("ucj_coverage_pct", "col.ucj_coverage_pct"),
+    indicator("vulnerable_coverage_pct", "col.vulnerable_coverage_pct"),
+    indicator("uncovered_workers", "col.uncovered_workers"),
+    indicator("extreme_poverty_rate_pct", "col.extreme_poverty_rate_pct"),
+    indicator("village_official_coverage_pct", "col.village_official_coverage_pct"),
+    Column("note", "col.note"),
+)
+
+
+def map_table(children: pd.DataFrame, metric: Metric, on_map: set[str], lang: str) -> Table:
+    """The map page's table: ranked by ``metric`` (largest first, no data last), a note where a region has no boundary."""
+    note = ["" if code in on_map else t("map.no_boundary.cell", lang) for code in children["code"]]
+    return build(children.assign(note=note), MAP_COLUMNS, lang, sort_by=metric.column)
+
+
+def profile_columns(coverage: str) -> tuple[Column, ...]:
+    """The profile's children table for coverage measure ``coverage`` (a key of ``indicators.COVERAGES``)."""
+    return (
+        Column("name", "col.name"),
+        Column("code", "col.code"),
+        Column(COVERAGES[coverage].column,
+               lambda lang: f"{t('col.coverage_measure', lang)} — {t('coverage.short.' + coverage, lang)}", SHARE),
+        indicator("target_pct", "col.target_pct"),
+        Column("gap_to_target", "col.gap_to_target", PERSONS),
+        indicator("uncovered_vulnerable_workers", "col.uncovered_vulnerable_workers"),
+        indicator("extreme_poverty_rate_pct", "col.extreme_poverty_rate_pct"),
+        Column("cost_yearly_rp", "col.cost_yearly_rp", RUPIAH),
+    )
+
+
+def profile_table(children: pd.DataFrame, coverage: str, settings: Settings, lang: str) -> Table:
+    """The profile's children table: coverage by ``coverage`` (largest first, no data last), its target,
+    the gap to it (persons), uncovered vulnerable workers, extreme poverty, and the yearly cost
+    (rupiah) of enrolling the uncovered vulnerable workers."""
+    rows = children.assign(
+        gap_to_target=profile.gap_to_target(children, coverage),
+        cost_yearly_rp=cost.cost_columns(children, "vulnerable", settings)["cost_yearly_rp"],
+    )
+    return build(rows, profile_columns(coverage), lang, sort_by=COVERAGES[coverage].column)
+
+
+PRIORITY_COLUMNS = (
+    Column("rank", "col.rank", RANK),
+    Column("name", "col.name"),
+    Column("code", "col.code"),
+    Column("quadrant", "col.quadrant", labels="priority.group."),
+    Column("reason", "col.reason", PROSE),
+    indicator("uncovered_extreme_poor_workers", "col.uncovered_extreme_poor_workers"),
+    indicator("uncovered_vulnerable_workers", "col.uncovered_vulnerable_workers"),
+    indicator("gap_to_target_workers", "col.gap_to_target"),
+)
+
+
+def priority_table(ranked: pd.DataFrame, lang: str) -> Table:
+    """The priority page's list: ``ranked`` from :func:`ucj_dash.analysis.priority.rank` with a ``reason`` column, in rank order."""
+    return build(ranked, PRIORITY_COLUMNS, lang)
