@@ -1,12 +1,14 @@
 """Map view: children table, classification, escaped GeoJSON, legend."""
 
 import json
+import math
 
+import mapclassify
 import numpy as np
 import pandas as pd
 import pytest
 
-from ucj_dash.analysis.indicators import METRICS
+from ucj_dash.analysis.indicators import METRICS, coverage_class
 from ucj_dash.analysis.settings import Settings
 from ucj_dash.datasets.dataset import Dataset, DatasetMeta
 from ucj_dash.geography.boundaries import read_layer
@@ -48,8 +50,8 @@ def test_extreme_poverty_is_diverging_around_the_baseline():
     c = mapview.classify(values, METRICS["extreme_poverty"], "quantiles", Settings())
     assert c.method == "baseline"
     assert c.bins[2] == pytest.approx(0.83)
-    below, above = c.index[:2], c.index[2:]
-    assert max(below) <= 2 < min(above)  # blue half below the baseline, red half from it up
+    below, above = c.index[:3], c.index[3:]
+    assert max(below) <= 2 < min(above)  # blue half up to the baseline (0.83 on it is not above it), red half above
     assert c.colors[0].lower() == "#2166ac" and c.colors[-1].lower() == "#b2182b"
     moved = mapview.classify(values, METRICS["extreme_poverty"], "fixed", Settings({"extreme_poverty_baseline_pct": 2.0}))
     assert moved.bins[2] == 2.0
@@ -115,3 +117,63 @@ def test_classes_without_data_or_with_one_value_have_no_open_bound():
         assert t("legend.no_data") in legend and "&lt; —" not in legend
     one = mapview.classify(pd.Series([31.0, np.nan, 31.0]), METRICS["ucj_coverage"], "quantiles", Settings(), "en")
     assert one.labels == ["31.0%"] and list(one.index) == [0, -1, 0]
+
+
+ON_BREAKS = pd.Series([0, 0, 0, 10, 10, 20, 30, 40, 50, 50, 60, np.nan], dtype=float)
+
+
+@pytest.mark.parametrize("method, cls", [("quantiles", mapclassify.Quantiles), ("equal_interval", mapclassify.EqualInterval)])
+def test_values_on_breaks_get_mapclassifys_class(method, cls):
+    """Every value, including those exactly on a break, is in mapclassify's class; no data is -1 and uncounted."""
+    c = mapview.classify(ON_BREAKS, METRICS["ucj_coverage"], method, Settings())
+    expected = cls(ON_BREAKS.dropna().to_numpy(), k=5)
+    assert list(c.index[:-1]) == expected.yb.tolist() and c.index[-1] == -1
+    assert c.bins == expected.bins.tolist()
+    assert np.bincount(c.index[c.index >= 0], minlength=len(c.bins)).tolist() == expected.counts.tolist()
+    assert min(c.index[:-1]) == 0  # the lowest class is not left empty
+
+
+def test_quantile_labels_say_the_intervals_they_hold():
+    """Upper bounds are inclusive, lower ones exclusive; the first class starts at the minimum."""
+    q_id = mapview.classify(ON_BREAKS, METRICS["ucj_coverage"], "quantiles", Settings(), "id")
+    assert q_id.labels == ["0,0%", "> 0,0 – 10,0%", "> 10,0 – 30,0%", "> 30,0 – 50,0%", "> 50,0 – 60,0%"]
+    e_en = mapview.classify(ON_BREAKS + 3, METRICS["ucj_coverage"], "equal_interval", Settings(), "en")
+    assert e_en.labels == ["3.0 – 15.0%", "> 15.0 – 27.0%", "> 27.0 – 39.0%", "> 39.0 – 51.0%", "> 51.0 – 63.0%"]
+    counts = mapview.classify(pd.Series([1000.0, 2000, 3000, 4000, 5000]), METRICS["uncovered_workers"], "quantiles",
+                              Settings(), "en")
+    assert counts.labels == ["1,000 – 1,800", "> 1,800 – 2,600", "> 2,600 – 3,400", "> 3,400 – 4,200", "> 4,200 – 5,000"]
+    assert list(counts.index) == [0, 1, 2, 3, 4]
+
+
+def test_fixed_classes_agree_with_coverage_class_on_and_around_every_threshold():
+    for settings in (Settings(), Settings({"class_low_below_pct": 33.3})):
+        around = [x + d for x in settings.coverage_class_breaks for d in (-1e-9, -math.ulp(x), 0.0, math.ulp(x), 1e-9)]
+        values = pd.Series([0.0, 100.0, np.nan, *around])
+        c = mapview.classify(values, METRICS["ucj_coverage"], "fixed", settings)
+        keys = [coverage_class(float(x), settings) for x in values]
+        assert [mapview.COVERAGE_CLASS_KEYS[i] if i >= 0 else None for i in c.index] == keys
+
+
+def test_fixed_labels_put_a_threshold_in_the_higher_class():
+    c = mapview.classify(pd.Series([25.0, 40.0, 60.0, np.nan]), METRICS["ucj_coverage"], "fixed", Settings(), "id")
+    assert list(c.index) == [1, 2, 3, -1]
+    assert c.labels == ["Sangat rendah (< 25,0%)", "Rendah (25,0 – < 40,0%)", "Sedang (40,0 – < 60,0%)", "Tinggi (≥ 60,0%)"]
+    en = mapview.classify(pd.Series([25.0]), METRICS["ucj_coverage"], "fixed", Settings(), "en")
+    assert en.labels == ["Very low (< 25.0%)", "Low (25.0 – < 40.0%)", "Medium (40.0 – < 60.0%)", "High (≥ 60.0%)"]
+
+
+def test_baseline_classes_hold_each_multiple_where_the_label_says():
+    s = Settings({"extreme_poverty_baseline_pct": 1.0})
+    multiples = pd.Series([0.25, 0.5, 1.0, 2.0, 4.0, 4.01, 0.1, np.nan])
+    c = mapview.classify(multiples, METRICS["extreme_poverty"], "fixed", s, "id")
+    assert list(c.index) == [0, 1, 2, 3, 4, 5, 0, -1]
+    assert list(c.index[:-1]) == mapclassify.UserDefined(multiples.dropna().to_numpy(), c.bins).yb.tolist()
+    assert c.labels == ["≤ 0,25%", "> 0,25 – 0,50%", "> 0,50 – 1,00%", "> 1,00 – 2,00%", "> 2,00 – 4,00%", "> 4,00%"]
+    en = mapview.classify(pd.Series([0.83]), METRICS["extreme_poverty"], "quantiles", Settings(), "en")
+    assert en.index[0] == 2 and en.labels[2] == "> 0.41 – 0.83%" and en.labels[3] == "> 0.83 – 1.66%"
+
+
+def test_legend_shows_the_class_labels():
+    c = mapview.classify(ON_BREAKS, METRICS["ucj_coverage"], "fixed", Settings(), "en")
+    html = mapview.legend_html(c, "UCJ coverage (%)", "fixed", "en", simulated=False)
+    assert all(label.replace("<", "&lt;").replace(">", "&gt;") in html for label in c.labels)

@@ -43,7 +43,14 @@ POVERTY_RATIOS = (0.25, 0.5, 1.0, 2.0, 4.0)  # multiples of the baseline where t
 
 @dataclass
 class Classes:
-    """A classification: ``bins`` are class upper bounds, ``index`` the class per value (-1 = no data)."""
+    """A classification: ``index`` is the class per value (-1 = no data, never counted in a class).
+
+    ``bins`` are the class upper bounds, mapclassify's: inclusive, i.e. class
+    ``i`` holds (bins[i-1], bins[i]], the first from its minimum; the fixed
+    coverage classes hold [threshold, next threshold), as
+    :func:`ucj_dash.analysis.indicators.coverage_class`, so their bins are the
+    thresholds (exclusive) and ``inf``. ``labels`` name each class's interval.
+    """
 
     bins: list[float]
     colors: list[str]
@@ -100,66 +107,90 @@ def _value_label(value: float, unit: str, lang: str) -> str:
     return fmt.number(value, lang, 1) + "%" if unit == "%" else fmt.number(value, lang, 0)
 
 
-def _range_label(lo: float, hi: float, unit: str, lang: str) -> str:
-    dec = 1 if unit == "%" else 0
-    lo_s = "" if lo is None else fmt.number(lo, lang, dec)
-    hi_s = fmt.number(hi, lang, dec)
+def _range_label(lo: float, hi: float, unit: str, lang: str, lower_closed: bool, upper_closed: bool,
+                 decimals: int = 1) -> str:
+    """The interval from ``lo`` to ``hi`` as the legend shows it; a bare bound is included, "<"/">" excludes it.
+
+    ``lo`` = -inf: "≤ 25,0%" / "< 25,0%"; ``hi`` = inf: "≥ 60,0%" / "> 60,0%";
+    otherwise "25,0 – < 40,0%" (closed lower, open upper) or "> 25,0 – 40,0%"
+    (open lower, closed upper); a closed class of one value is that value.
+    Percent with ``decimals`` decimals, counts whole.
+    """
+    dec = decimals if unit == "%" else 0
     suffix = "%" if unit == "%" else ""
-    if lo is None:
-        return f"< {hi_s}{suffix}"
+    lo_s, hi_s = fmt.number(lo, lang, dec), fmt.number(hi, lang, dec)
+    if lower_closed and upper_closed and lo == hi:
+        return f"{lo_s}{suffix}"
+    if math.isinf(lo):
+        return f"{'≤' if upper_closed else '<'} {hi_s}{suffix}"
     if math.isinf(hi):
-        return f"≥ {lo_s}{suffix}"
-    return f"{lo_s}–{hi_s}{suffix}"
+        return f"{'≥' if lower_closed else '>'} {lo_s}{suffix}"
+    return f"{'' if lower_closed else '> '}{lo_s} – {'' if upper_closed else '< '}{hi_s}{suffix}"
+
+
+def _user_defined(data: np.ndarray, bins: list[float]) -> np.ndarray:
+    """mapclassify's class per value of ``data`` (no NaN) for the upper bounds ``bins`` (last = inf)."""
+    return mapclassify.UserDefined(data, bins).yb if len(data) else np.zeros(0, dtype=int)
 
 
 def classify(values: pd.Series, metric: Metric, method: str, settings: Settings, lang: str = "id") -> Classes:
-    """Bin ``values`` for the map.
+    """Bin ``values`` for the map; the class of every value is mapclassify's (``yb``).
 
     - extreme poverty: always a diverging scale centred on the baseline, with
-      breaks at ¼, ½, 1, 2 and 4 times it;
+      upper bounds at ¼, ½, 1, 2 and 4 times it (``UserDefined``, labels with
+      2 decimals as the baseline): a value exactly at the baseline is in the
+      class "> 0,42 – 0,83%" below it, as the priority groups count it "not
+      above the baseline";
     - ``fixed`` on a coverage %: the sangat rendah / rendah / sedang / tinggi
-      classes of the settings (on counts ``fixed`` falls back to quantiles);
-    - ``quantiles`` (5 classes) or ``equal_interval`` (5 classes) via mapclassify;
-      when every region with data has the same value, one class named by that
-      value; with no data at all, no class (the legend shows only "no data").
+      classes of the settings, a value on a threshold in the higher class as
+      :func:`~ucj_dash.analysis.indicators.coverage_class` ("25,0 – < 40,0%");
+      on counts ``fixed`` falls back to quantiles;
+    - ``quantiles`` (5 classes) or ``equal_interval`` (5 classes) via mapclassify,
+      the first class from the minimum ("10,0 – 25,0%"), the others
+      "> 25,0 – 40,0%" up to the maximum; fewer classes with fewer distinct
+      values; when every region with data has the same value, one class named
+      by that value; with no data at all, no class (the legend shows only "no data").
     """
     v = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
     valid = ~np.isnan(v)
+    data = v[valid]
+    index = np.full(len(v), -1)
     if metric.diverging_around:
         centre = settings[metric.diverging_around]
         bins = [centre * r for r in POVERTY_RATIOS] + [math.inf]
-        colors = PALETTES[metric.scheme]
-        method = "baseline"
+        index[valid] = _user_defined(data, bins)
+        colors, method = PALETTES[metric.scheme], "baseline"
+        lows, lower_closed, decimals = [-math.inf, *bins[:-1]], False, 2
     elif method == "fixed" and metric.unit == "%":
-        bins = [*settings.coverage_class_breaks, math.inf]
-        colors = COVERAGE_CLASS_COLORS
+        thresholds = [float(b) for b in settings.coverage_class_breaks]
+        # below a threshold = at most the float just under it: mapclassify's (lo, hi] becomes [lo, hi)
+        index[valid] = _user_defined(data, [*np.nextafter(thresholds, -math.inf), math.inf])
+        bins, colors = [*thresholds, math.inf], COVERAGE_CLASS_COLORS
+        lows, lower_closed, decimals = [-math.inf, *thresholds], True, 1
     else:
         method = "equal_interval" if method == "equal_interval" else "quantiles"
-        data = v[valid]
         distinct = np.unique(data)
         colors = PALETTES[metric.scheme]
-        if len(distinct) >= 2:
-            k = min(len(colors), len(distinct))
-            cls = mapclassify.EqualInterval(data, k=k) if method == "equal_interval" else mapclassify.Quantiles(data, k=k)
-            bins = [float(b) for b in cls.bins]
-            bins[-1] = math.inf
-            colors = colors[-len(bins):] if len(bins) < len(colors) else colors
-        elif len(distinct) == 1:
-            bins, colors = [math.inf], [colors[len(colors) // 2]]
-        else:
-            bins, colors = [], []
-    index = np.full(len(v), -1)
-    index[valid] = np.searchsorted(np.array(bins), v[valid], side="right")
-    index[valid] = np.minimum(index[valid], len(bins) - 1)
+        if len(distinct) < 2:
+            index[valid] = 0
+            bins = [float(x) for x in distinct]
+            colors = [colors[len(colors) // 2]] if len(distinct) else []
+            labels = [_value_label(x, metric.unit, lang) for x in bins]
+            return Classes(bins=bins, colors=colors, labels=labels, index=index, method=method)
+        k = min(len(colors), len(distinct))
+        cls = mapclassify.EqualInterval(data, k=k) if method == "equal_interval" else mapclassify.Quantiles(data, k=k)
+        index[valid] = cls.yb
+        bins = [float(b) for b in cls.bins]
+        colors = colors[-len(bins):]
+        lows, lower_closed, decimals = [float(distinct[0]), *bins[:-1]], False, 1
     labels = []
-    lows = [None, *bins[:-1]]
     for i, (lo, hi) in enumerate(zip(lows, bins)):
-        label = _range_label(lo, hi, metric.unit, lang)
-        if method == "fixed" and metric.unit == "%":
+        # the first class of quantiles / equal interval is closed at its minimum
+        closed = lower_closed or (i == 0 and not math.isinf(lo))
+        label = _range_label(lo, hi, metric.unit, lang, closed, not lower_closed, decimals)
+        if method == "fixed":
             label = f"{t('class.' + COVERAGE_CLASS_KEYS[i], lang)} ({label})"
         labels.append(label)
-    if method in ("quantiles", "equal_interval") and len(bins) == 1:
-        labels = [_value_label(float(distinct[0]), metric.unit, lang)]
     return Classes(bins=bins, colors=colors, labels=labels, index=index, method=method)
 
 
