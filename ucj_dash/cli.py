@@ -4,7 +4,7 @@ Commands: ``build`` (compiled translations, boundaries and demo data), ``build-b
 ``build-demo``, ``info`` (what is installed: counts, sources, datasets),
 ``import`` (check a CSV/XLSX file and store it as a dataset; exit code 2 on
 errors, 1 when warnings were not confirmed), ``template`` (write the import
-templates).
+templates), ``plan`` (a funding plan as JSON; exit code 2 on bad input).
 """
 
 from __future__ import annotations
@@ -95,6 +95,23 @@ def import_file(args) -> int:
     return 0
 
 
+def plan_command(args) -> int:
+    """``plan``: a funding plan for one region on the active dataset, written as JSON (to ``--out`` or stdout)."""
+    from ucj_dash.analysis import funding
+
+    result = funding.plan(
+        store.load(store.active_id()), registry(), args.region, args.goal, args.years, package=args.package,
+        split=args.split, phasing=args.phasing, period=args.period, village_budget_rp=args.village_budget,
+        village_budget_source=args.village_budget_source, budget_share_pct=args.budget_share,
+    )
+    text = json.dumps(result.to_json(), indent=1, ensure_ascii=False)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ucj-dash", description="UCJ coverage dashboard: data tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -119,6 +136,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the report")
     p = sub.add_parser("template", help="write the import templates (CSV and XLSX)")
     p.add_argument("--out", default=".", help="folder to write ucj_template.csv and ucj_template.xlsx into")
+    p = sub.add_parser("plan", help="funding plan: who pays to enrol a region's uncovered workers (active dataset)")
+    p.add_argument("--region", required=True, help="Kemendagri region code, e.g. 53.02")
+    p.add_argument("--goal", required=True, help="extreme-poor, vulnerable, officials or target")
+    p.add_argument("--years", required=True, help="year range, e.g. 2026-2029")
+    p.add_argument("--package", default="jkk-jkm", help="jkk-jkm (Rp16,800/month) or with-jht (Rp36,800/month)")
+    p.add_argument("--split", default="", help="sources: shares in %% or Rp amounts a year, e.g. apbd_prov=30,apbd_kab=40,csr=Rp5000000")
+    p.add_argument("--period", default=None, help="data period YYYY-MM (default: the latest)")
+    p.add_argument("--phasing", default="all-at-once", help="all-at-once, linear or shares per year, e.g. 20,30,50")
+    p.add_argument("--village-budget", dest="village_budget", default=None, help="village budget, rupiah a year (for the burden check)")
+    p.add_argument("--village-budget-source", dest="village_budget_source", default=None, help="source of the village budget")
+    p.add_argument("--budget-share", dest="budget_share", default="100", help="share (%%) of the village budget the burden may take")
+    p.add_argument("--format", choices=("json",), default="json", help="output format (json only for now)")
+    p.add_argument("--out", default=None, help="file to write (default: standard output)")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -135,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
             return import_file(args)
         elif args.command == "template":
             write_templates(args.out)
+        elif args.command == "plan":
+            return plan_command(args)
     except UserError as exc:
         print(exc.message("id"), file=sys.stderr)
         print(exc.message("en"), file=sys.stderr)
