@@ -14,7 +14,7 @@ import time
 import streamlit as st
 
 from ucj_dash import admin, audit
-from ucj_dash.datasets import catalog, importer, store, template
+from ucj_dash.datasets import catalog, importer, store, template, worker
 from ucj_dash.errors import UserError
 from ucj_dash.text.i18n import t
 from ucj_dash.text.markup import markdown as md
@@ -116,7 +116,7 @@ def current_report(file) -> importer.Report:
     held = st.session_state.get("import_report")
     if held is None or held.file_name != file.name or held.sha256 != hashlib.sha256(data).hexdigest():
         with st.spinner(t("data.checking", lang)):
-            held = importer.check(data, file.name, loaders.registry())
+            held = worker.check(data, file.name, loaders.registry())  # in a worker process, time and memory capped
         st.session_state["import_report"] = held
     return held
 

@@ -10,6 +10,13 @@ problems of each kind and counts all of them. :func:`store_import` turns a
 clean report into a stored dataset; nothing is written before the whole file
 passes.
 
+Reading the file, and refusing what would cost too much to read (an XLSX
+that unpacks to hundreds of MB, more than ``MAX_ROWS`` rows), is
+:mod:`~ucj_dash.datasets.sheets`; the closest codes and names suggested for
+unknown codes and wrong names come from the indexes of
+:mod:`~ucj_dash.datasets.suggest`; the web app runs :func:`check` in a worker
+process capped in time and memory (:mod:`~ucj_dash.datasets.worker`).
+
 What real Indonesian spreadsheets look like, and is accepted:
 
 - CSV separated by ``;``, ``,``, tab or ``|`` (sniffed), UTF-8 with or without
@@ -28,6 +35,9 @@ What real Indonesian spreadsheets look like, and is accepted:
   no data (never 0), with one warning per column.
 - Blank rows anywhere are skipped; a total row ("Jumlah", "Total") without a
   code is skipped with a warning (the dashboard sums the regions itself).
+- XLSX formulas are read as the values Excel stored with them; a formula
+  saved without a value (by programs other than Excel) is an error where it
+  is, never a silently empty cell.
 
 A rate may stand in for a count: ``extreme_poverty_rate_pct`` (percent of the
 population, 0–100) is converted on import to
@@ -37,11 +47,9 @@ row must give ``population``. Rates are never stored.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import functools
 import hashlib
-import io
 import os
 import re
 import weakref
@@ -53,7 +61,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ucj_dash.datasets import store
+from ucj_dash.datasets import sheets, store, suggest
 from ucj_dash.datasets.dataset import (
     COLUMNS,
     COUNT_COLUMNS,
@@ -63,6 +71,7 @@ from ucj_dash.datasets.dataset import (
     DatasetMeta,
     conform,
 )
+from ucj_dash.datasets.sheets import Percent, Sheet, Table, blank, is_comment, mb
 from ucj_dash.errors import InvalidRegionCode, UserError
 from ucj_dash.exports.cells import write_csv
 from ucj_dash.geography.regions import (
@@ -79,13 +88,6 @@ from ucj_dash.text.i18n import t
 
 #: Largest file accepted (bytes); ``UCJ_MAX_UPLOAD_MB`` overrides it.
 MAX_FILE_BYTES = int(float(os.environ.get("UCJ_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
-#: Largest number of data rows read (all villages × 8 periods is about 670,000).
-MAX_ROWS = 1_000_000
-#: Rows scanned for the header row (title rows may sit above it).
-HEADER_SCAN_ROWS = 30
-#: Unknown codes, and names not matching their code, that get closest-match suggestions (each costs a
-#: registry search, about 10 ms); later ones say "—".
-MAX_SUGGESTIONS = 50
 #: Problems of one kind kept in a report (the first ones in row order); more are counted, not kept.
 MAX_PROBLEMS_PER_KIND = 1_000
 #: Relative difference between a given rate and count/population tolerated as rounding.
@@ -180,10 +182,6 @@ def column_of(header) -> str | None:
     if col in _PERCENT_OF and re.search(r"%|\bpersen", str(header), re.IGNORECASE):
         return _PERCENT_OF[col]
     return col
-
-
-class Percent(float):
-    """A number that the spreadsheet formats as a percentage (already × 100)."""
 
 
 # ---------------------------------------------------------------- report
@@ -340,121 +338,7 @@ def _shown(value) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-# ---------------------------------------------------------------- reading cells
-
-
-class _NotATable(Exception):
-    def __init__(self, kind: str = "not_a_table"):
-        self.kind = kind
-
-
-@dataclass
-class _Sheet:
-    name: str
-    rows: list[tuple[int, list]]  # (spreadsheet row number, cells)
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data[:4096]:
-        raise _NotATable()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def _is_comment(line: str) -> bool:
-    return line.lstrip().lstrip('"').startswith("#")
-
-
-def _sniff_delimiter(lines: list[str]) -> str:
-    """The separator that splits the first lines into the most, most consistent columns."""
-    best, best_score = ",", (0, 0)
-    for delim in (";", ",", "\t", "|"):
-        counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
-        if not counts:
-            continue
-        widths = pd.Series(counts)
-        mode = int(widths.mode().iloc[0])
-        score = ((widths == mode).sum() if mode > 1 else 0, mode)
-        if score > best_score:
-            best, best_score = delim, score
-    return best
-
-
-def _read_csv(data: bytes) -> list[_Sheet]:
-    text = _decode(data)
-    if sum(ch < " " and ch not in "\r\n\t" for ch in text[:4096]) > 8:
-        raise _NotATable()
-    sample = [ln for ln in text.splitlines()[:200] if ln.strip() and not _is_comment(ln)][:60]
-    delimiter = _sniff_delimiter(sample)
-    rows = []
-    try:
-        for i, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-            rows.append((i, record))
-            if len(rows) > MAX_ROWS + HEADER_SCAN_ROWS:
-                break
-    except csv.Error as exc:
-        raise _NotATable() from exc
-    return [_Sheet("", rows)]
-
-
-def _xlsx_cell(cell):
-    value = cell.value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-        return Percent(value * 100)
-    return value
-
-
-def _read_xlsx(data: bytes) -> list[_Sheet]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise _NotATable() from exc
-    sheets = []
-    try:
-        for ws in book.worksheets:
-            ws.reset_dimensions()  # some writers declare a wrong used range; read every row there is
-            rows, blank_run = [], 0
-            for i, cells in enumerate(ws.iter_rows(), start=1):
-                values = [_xlsx_cell(c) for c in cells]
-                row_no = next((c.row for c in cells if getattr(c, "row", None)), i)
-                rows.append((row_no, values))
-                blank_run = blank_run + 1 if all(v is None or str(v).strip() == "" for v in values) else 0
-                if blank_run > 1000 or len(rows) > MAX_ROWS + HEADER_SCAN_ROWS:
-                    break  # formatting that reaches row 1,048,576, or a file too long
-            sheets.append(_Sheet(ws.title, rows))
-    finally:
-        book.close()
-    return sheets
-
-
-def read_sheets(data: bytes, file_name: str = "") -> list[_Sheet]:
-    """The file as sheets of raw cells (text from CSV; text, numbers, dates from XLSX)."""
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _NotATable("xls_old")
-    return _read_csv(data)
-
-
 # ---------------------------------------------------------------- values
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or (isinstance(value, str) and not value.strip())
 
 
 _GROUPED = {".": re.compile(r"^\d{1,3}(\.\d{3})+$"), ",": re.compile(r"^\d{1,3}(,\d{3})+$")}
@@ -587,29 +471,27 @@ def _kind_clash(given: str, registry: Registry, code: str) -> bool:
 # ---------------------------------------------------------------- checking
 
 
-def _find_header(sheets: list[_Sheet]):
-    """(sheet, index of the header row, {cell index: model column}) or None.
+def _find_header(table: Table) -> tuple[Sheet, int, list, dict[int, str]] | None:
+    """(sheet, header row number, header cells, {cell index: model column}) or None.
 
     The header row is the first row naming the region code and at least one
     more model column; failing that, the row naming the most model columns.
-    ``#`` comment rows above it (the template's explanations) are not counted
-    in the :data:`HEADER_SCAN_ROWS` rows scanned.
+    Only the first :data:`~ucj_dash.datasets.sheets.HEADER_SCAN_ROWS` rows of
+    each sheet are scanned (blank rows and ``#`` comment rows, the template's
+    explanations, not counted), and sheets after the one holding the header
+    are never read.
     """
     fallback = None
-    for sheet in sheets:
-        scanned = 0
-        for i, (_, cells) in enumerate(sheet.rows):
-            if cells and isinstance(cells[0], str) and _is_comment(cells[0]):
+    for sheet in table:
+        for row_no, cells in sheet.head:
+            if is_comment(cells):
                 continue
-            scanned += 1
-            if scanned > HEADER_SCAN_ROWS:
-                break
-            mapping = {j: col for j, c in enumerate(cells) if not _blank(c) and (col := column_of(c))}
+            mapping = {j: col for j, c in enumerate(cells) if not blank(c) and (col := column_of(c))}
             found = set(mapping.values())
             if "region_code" in found and len(found) >= 2:
-                return sheet, i, mapping
-            if len(found) >= 2 and (fallback is None or len(found) > len(set(fallback[2].values()))):
-                fallback = (sheet, i, mapping)
+                return sheet, row_no, cells, mapping
+            if len(found) >= 2 and (fallback is None or len(found) > len(set(fallback[3].values()))):
+                fallback = (sheet, row_no, cells, mapping)
     return fallback
 
 
@@ -627,45 +509,45 @@ def _file_decimal(rows, numeric_idx: list[int]) -> str:
 def check(data: bytes, file_name: str, registry: Registry, max_bytes: int | None = None) -> Report:
     """Read and validate one file; never raises for anything wrong with the file itself.
 
-    The report holds the file's bytes only when it can be stored (no errors),
-    for :func:`store_import`; otherwise its problems and counts are all it keeps.
+    A file too large, too long or unpacking to too much is refused before it
+    is read (:mod:`~ucj_dash.datasets.sheets`); a check that runs out of
+    memory reports it (``out_of_memory``). The report holds the file's bytes
+    only when it can be stored (no errors), for :func:`store_import`;
+    otherwise its problems and counts are all it keeps.
     """
     max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
     report = Report(Path(file_name).name, hashlib.sha256(data).hexdigest(), len(data))
     if len(data) > max_bytes:
-        report.add(ERROR, "too_large", size=_mb(len(data)), limit=_mb(max_bytes))
+        report.add(ERROR, "too_large", size=mb(len(data)), limit=mb(max_bytes))
         return report
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         report.add(ERROR, "empty")
         return report
     try:
-        sheets = read_sheets(data, file_name)
-    except _NotATable as exc:
-        report.add(ERROR, exc.kind)
-        return report
-    except UnicodeDecodeError:
-        report.add(ERROR, "not_a_table")
-        return report
-    if all(all(_blank(v) for v in cells) for s in sheets for _, cells in s.rows):
-        report.add(ERROR, "empty")
-        return report
-    found = _find_header(sheets)
-    if found is None:
-        report.add(ERROR, "not_a_table")
-        return report
-    sheet, header_idx, mapping = found
-    header_row, header_cells = sheet.rows[header_idx]
-    _check_columns(report, header_row, header_cells, mapping)
-    if report.errors:
-        return report
-    _check_rows(report, sheet.rows[header_idx + 1 :], header_cells, mapping, registry)
+        with sheets.open_table(data, report.file_name) as table:
+            _check_table(report, table, registry)
+    except sheets.Unreadable as exc:
+        report.add(ERROR, exc.kind, exc.row, **exc.params)
+    except MemoryError:
+        report = Report(report.file_name, report.sha256, report.size_bytes)  # whatever was found is let go
+        report.add(ERROR, "out_of_memory", size=mb(len(data)))
     if report.ok:
         report.data = data  # what store_import writes; a report with errors can never be stored
     return report
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f}"
+def _check_table(report: Report, table: Table, registry: Registry) -> None:
+    found = _find_header(table)
+    if found is None:
+        report.add(ERROR, "empty" if not any(sheet.head for sheet in table.sheets) else "not_a_table")
+        return
+    sheet, header_row, header_cells, mapping = found
+    _check_columns(report, header_row, header_cells, mapping)
+    if report.errors:
+        return
+    rows = sheet.rows_below(header_row)
+    formulas = [(row_no, j) for row_no, j in sheet.formulas if row_no > header_row and j in mapping]
+    _check_rows(report, rows, header_cells, mapping, registry, formulas)
 
 
 def _check_columns(report: Report, header_row: int, header_cells: list, mapping: dict[int, str]) -> None:
@@ -703,26 +585,28 @@ def _lookups(registry: Registry) -> tuple[dict[str, str], dict[str, str]]:
     return _LOOKUPS[registry]
 
 
-def _check_rows(report: Report, rows, header_cells: list, mapping: dict[int, str], registry: Registry) -> None:
-    """Check the data rows column by column: each check is a mask over whole columns.
+def _check_rows(report: Report, rows: list, header_cells: list, mapping: dict[int, str], registry: Registry,
+                formulas: list[tuple[int, int]]) -> None:
+    """Check the data rows (non-blank, ascending) column by column: each check is a mask over whole columns.
 
-    Up to :data:`MAX_ROWS` non-blank rows are checked; a row's problems are
-    listed in the order of :data:`_ROW_ORDER`. Figures are kept when no row
-    has an error.
+    ``formulas`` are the (row number, cell index) of the :class:`Formula` cells
+    of the model's columns. A row's problems are listed in the order of
+    :data:`_ROW_ORDER`. Figures are kept when no row has an error.
     """
     by_col: dict[str, list[int]] = {}
     for j, col in mapping.items():
         by_col.setdefault(col, []).append(j)
     header = {col: str(header_cells[js[0]]).strip() for col, js in by_col.items()}
     numeric = [c for c in by_col if c in COUNT_COLUMNS or c in RATE_COLUMNS]
-    decimal = _file_decimal(rows, [by_col[c][0] for c in numeric])
-    data_rows = [(row_no, cells) for row_no, cells in rows if not _blank_row(cells)]
-    report.rows_read = min(len(data_rows), MAX_ROWS + 1)
-    if not data_rows:
+    report.rows_read = len(rows)
+    if not rows:
         report.add(ERROR, "no_rows")
         return
-    checked = _Rows(data_rows[:MAX_ROWS], by_col, header, registry)
-    has_code = _check_blank_codes(checked, report)
+    checked = _Rows(rows, by_col, header, registry)
+    formula_text = checked.take_formulas(formulas)
+    decimal = _file_decimal(rows, [by_col[c][0] for c in numeric])
+    has_code, total = _check_blank_codes(checked, report, formula_text)
+    _check_formulas(checked, formula_text, total, header_cells)
     codes = _check_codes(checked, has_code)
     _check_names(checked, codes)
     periods = _check_periods(checked, has_code)
@@ -737,9 +621,6 @@ def _check_rows(report: Report, rows, header_cells: list, mapping: dict[int, str
     report.rows_skipped += int((usable & ~given).sum())
     records = usable & given
     checked.report_to(report)
-    if len(data_rows) > MAX_ROWS:
-        report.add(ERROR, "too_many_rows", data_rows[MAX_ROWS][0], limit=MAX_ROWS)
-        return
     for first, _, col, raw, n in sorted(dashes):  # by first row, then column
         report.add(WARNING, "dash_as_missing", int(checked.row_nos[first]), header[col], raw, n=n)
     if not records.any() and not report.error_count:
@@ -757,6 +638,7 @@ _ROW_ORDER = {
     kind: step
     for step, kinds in enumerate((
         ("total_row", "missing_code"),
+        ("formula_without_value",),
         ("invalid_code", "invalid_code_number"),
         ("unknown_code", "unknown_code_bps"),
         ("name_kind", "name_spelling", "name_mismatch"),
@@ -771,13 +653,6 @@ _ROW_ORDER = {
     for kind in kinds
 }
 _SCI_CODE = re.compile(r"[eE][+-]?\d+$")
-
-
-def _blank_row(cells: list) -> bool:
-    try:  # a CSV row: text only
-        return not "".join(cells).strip()
-    except TypeError:
-        return all(_blank(v) for v in cells)
 
 
 class _Column:
@@ -837,6 +712,16 @@ class _Rows:
             self._columns[j] = _Column(values)
         return self._columns[j]
 
+    def take_formulas(self, formulas: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+        """{(row position, cell index): formula} of the given (row number, cell index) cells,
+        which read as empty from now on."""
+        at = np.searchsorted(self.row_nos, [row_no for row_no, _ in formulas])
+        taken = {}
+        for i, (_, j) in zip(at.tolist(), formulas):
+            taken[(i, j)] = str(self.cells[i][j])
+            self.cells[i][j] = None
+        return taken
+
     def first(self, col: str) -> _Column:
         """The (first) column holding model column ``col``."""
         return self.column(self.by_col[col][0])
@@ -847,7 +732,7 @@ class _Rows:
     def names(self, i: int) -> list[str]:
         """The region names row ``i`` gives (one per name column, blanks left out)."""
         cells = self.cells[i]
-        return [str(cells[j]).strip() for j in self.by_col.get("region_name", []) if j < len(cells) and not _blank(cells[j])]
+        return [str(cells[j]).strip() for j in self.by_col.get("region_name", []) if j < len(cells) and not blank(cells[j])]
 
     def add(self, severity: str, kind: str, mask: np.ndarray, column: str, value=lambda i: "", params=lambda i: {},
             sub: int = 0) -> None:
@@ -882,16 +767,31 @@ def _is_total_row(cells: list) -> bool:
     return _TOTAL_WORDS.search(" ".join(fold_text(str(v)) for v in cells if isinstance(v, str))) is not None
 
 
-def _check_blank_codes(rows: _Rows, report: Report) -> np.ndarray:
-    """total_row, missing_code: rows without a code (skipped); returns the mask of rows with a code."""
-    blank = rows.first("region_code").map(_blank, True, bool)
-    at = np.flatnonzero(blank)
-    total = np.zeros(len(blank), dtype=bool)
+def _check_blank_codes(rows: _Rows, report: Report,
+                       formulas: dict[tuple[int, int], str]) -> tuple[np.ndarray, np.ndarray]:
+    """total_row, missing_code: rows without a code (skipped); returns the masks of rows with a code and of total rows.
+
+    A code cell holding a formula without a value is reported as that, not as a missing code.
+    """
+    no_code = rows.first("region_code").map(blank, True, bool)
+    at = np.flatnonzero(no_code)
+    total = np.zeros(len(no_code), dtype=bool)
     total[at] = [_is_total_row(rows.cells[i]) for i in at]
+    code_formula = np.zeros(len(no_code), dtype=bool)
+    code_formula[[i for i, j in formulas if j == rows.by_col["region_code"][0]]] = True
     rows.add(WARNING, "total_row", total, rows.header["region_code"])
-    rows.add(ERROR, "missing_code", blank & ~total, rows.header["region_code"])
+    rows.add(ERROR, "missing_code", no_code & ~total & ~code_formula, rows.header["region_code"])
     report.rows_skipped += len(at)
-    return ~blank
+    return ~no_code, total
+
+
+def _check_formulas(rows: _Rows, formulas: dict[tuple[int, int], str], total: np.ndarray, header_cells: list) -> None:
+    """formula_without_value: a formula cell saved without its value (read as empty), outside total rows."""
+    for j in sorted({j for _, j in formulas}):
+        mask = np.zeros(len(rows.cells), dtype=bool)
+        mask[[i for i, k in formulas if k == j]] = True
+        rows.add(ERROR, "formula_without_value", mask & ~total, str(header_cells[j]).strip(),
+                 lambda i, j=j: formulas[(i, j)], sub=j)
 
 
 def _canonical_code(value) -> str:
@@ -916,23 +816,25 @@ def _check_codes(rows: _Rows, has_code: np.ndarray) -> np.ndarray:
     unknown = has_code & ~malformed & ~known
     bps = np.zeros(len(unknown), dtype=bool)  # a village code whose own part starts with 0: BPS numbering
     bps[unknown] = [level_of(c) == Level.VILLAGE and c.rsplit(".", 1)[1].startswith("0") for c in canonical[unknown]]
-    rank = np.cumsum(unknown) - 1  # the first MAX_SUGGESTIONS unknown codes get suggestions
+    suggester = suggest.for_registry(registry)
 
-    def params(i: int) -> dict:
-        if rank[i] >= MAX_SUGGESTIONS:
-            return dict(by_code="—", by_name="—")
-        code = canonical[i]
-        near = ", ".join(f"{c} {registry.name(c)}" for c in registry.closest_codes(code)) or "—"
-        hits = [h for n in rows.names(i)[:1] for h in registry.search(n, limit=20) if h.level == level_of(code)][:3]
-        return dict(by_code=near, by_name=", ".join(f"{h.code} {h.name}" for h in hits) or "—")
+    def params(i: int) -> dict:  # made for the problems kept only: at most MAX_PROBLEMS_PER_KIND per kind
+        code, names = canonical[i], rows.names(i)
+        by_name = suggester.names_like(names[0], level_of(code)) if names else ()
+        return dict(by_code=_listed(suggester.closest_codes(code), names_of), by_name=_listed(by_name, names_of))
 
     rows.add(ERROR, "unknown_code_bps", unknown & bps, column, rows.raw_code, params)
     rows.add(ERROR, "unknown_code", unknown & ~bps, column, rows.raw_code, params)
     return np.where(known, canonical, "")
 
 
+def _listed(codes: tuple[str, ...], names_of: dict[str, str]) -> str:
+    """Codes with their names, as suggestions show them ("—" for none)."""
+    return ", ".join(f"{c} {names_of[c]}" for c in codes) or "—"
+
+
 def _name_text(value) -> str:
-    return "" if _blank(value) else str(value).strip()
+    return "" if blank(value) else str(value).strip()
 
 
 def _check_names(rows: _Rows, codes: np.ndarray) -> None:
@@ -960,9 +862,7 @@ def _check_names(rows: _Rows, codes: np.ndarray) -> None:
             kind[i] = "name_kind"
     for i in np.flatnonzero(candidates & ~exact):
         kind[i] = _name_problem(rows.names(i), official[i], codes[i], registry, key)
-    mismatch_rank = np.cumsum(kind == "name_mismatch") - 1  # the first MAX_SUGGESTIONS get suggestions
-    search = functools.lru_cache(maxsize=None)(lambda name, level: ", ".join(
-        f"{h.code} {h.name}" for h in [h for h in registry.search(name, limit=20) if h.level == level][:3]) or "—")
+    suggester = suggest.for_registry(registry)
 
     def first_name(i: int) -> str:
         return rows.names(i)[0]
@@ -971,7 +871,7 @@ def _check_names(rows: _Rows, codes: np.ndarray) -> None:
         return dict(official=official[i], code=codes[i])
 
     def mismatch_params(i: int) -> dict:
-        by_name = search(first_name(i), level_of(codes[i])) if mismatch_rank[i] < MAX_SUGGESTIONS else "—"
+        by_name = _listed(suggester.names_like(first_name(i), level_of(codes[i])), names_of)
         return dict(official=official[i], code=codes[i], by_name=by_name)
 
     rows.add(ERROR, "name_kind", kind == "name_kind", column, first_name, params)
@@ -992,7 +892,7 @@ def _name_problem(names: list[str], official: str, code: str, registry: Registry
 def _check_periods(rows: _Rows, has_code: np.ndarray) -> np.ndarray:
     """bad_period: an empty or unreadable period; returns each row's ``YYYY-MM`` or ""."""
     raw = rows.first("period")
-    periods = raw.map(lambda v: "" if _blank(v) else parse_period(v) or "", "")
+    periods = raw.map(lambda v: "" if blank(v) else parse_period(v) or "", "")
     rows.add(ERROR, "bad_period", has_code & (periods == ""), rows.header["period"], lambda i: raw.values[i])
     return periods
 
@@ -1021,7 +921,7 @@ def _check_numbers(rows: _Rows, has_code: np.ndarray, numeric: list[str], decima
         if dash.any():
             first = int(np.argmax(dash))
             dashes.append((first, sub, col, raw.values[first], int(dash.sum())))
-        given = has_code & ~dash & ~raw.map(_blank, True, bool)
+        given = has_code & ~dash & ~raw.map(blank, True, bool)
         parsed = [_read_number(v, decimal, is_count) for v in raw.distinct]
         number = raw.spread([np.nan if p is None else p[0] for p in parsed], np.nan, float)
         percent = raw.spread([p is not None and p[1] for p in parsed], False, bool)
