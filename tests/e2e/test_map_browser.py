@@ -131,7 +131,7 @@ def test_drill_down_and_back_to_indonesia(page: Page, app_url: str, registry: Re
     kabs = set(registry.children(PROVINCE))
     wait_for_map(page, kabs)
     expect(page.get_by_text(re.compile(r"^Peringkat .* — diurutkan menurut"))).to_be_visible()
-    expect(page.get_by_role("button", name="Unduh tabel (CSV)")).to_be_visible()
+    expect(page.get_by_role("button", name="Unduh tabel (CSV)", exact=True)).to_be_visible()
 
     click_region(page, KABUPATEN)
     wait_for_region_param(page, KABUPATEN)
@@ -159,7 +159,7 @@ def test_shared_link_opens_english_kabupaten_view(page: Page, app_url: str, regi
     expect(legend).to_contain_text("Legend: Extreme poverty vs baseline (%)")
     expect(legend).to_contain_text("No data")
     expect(legend).to_have_text(re.compile(re.escape(SIMULATED["en"]) + r"\s*$"))
-    expect(page.get_by_role("button", name="Download table (CSV)")).to_be_visible()
+    expect(page.get_by_role("button", name="Download table (CSV)", exact=True)).to_be_visible()
     assert query(page) == {"region": "53.02", "metric": "extreme_poverty", "lang": "en"}
     assert_page_sound(page, "en")
 
