@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from ucj_dash import cli  # noqa: E402
 from ucj_dash.exports import workbook  # noqa: E402
 from ucj_dash.analysis.settings import Settings  # noqa: E402
-from ucj_dash.datasets import store
+from ucj_dash.datasets import composition, figures
 from ucj_dash.exports import brief, mapimage
 from ucj_dash.geography.regions import NATION_CODE, Level  # noqa: E402
 
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     reg = cli.registry()
-    ds = store.load(store.DEMO_ID)
+    ds = figures.load(composition.default())
     settings = Settings()
     period = ds.latest_period
     cases = worst_cases(reg)

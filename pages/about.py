@@ -13,7 +13,7 @@ entry.through_app(__file__)
 
 view, _ = state.current_view()
 lang = view.lang
-ds = loaders.dataset(state.active_dataset_id())
+ds = state.current_figures()
 manifest = loaders.manifest()
 widgets.language_switch(view)
 
@@ -21,8 +21,11 @@ st.title(t("page.about", lang))
 widgets.simulated_banner(ds, lang)
 
 st.header(t("about.dataset", lang))
-st.markdown(f"**{md(ds.meta.name)}**  \n{md(ds.meta.source)}  \n{md(ds.meta.description)}  \n"
-            f"{t('tooltip.period', lang)}: {', '.join(ds.periods)}")
+comp = ds.composition
+for dataset in ds.used_datasets():
+    groups = ", ".join(t("sources.group." + g, lang) for g, i in comp.sources if i == dataset.meta.id)
+    st.markdown(f"**{md(dataset.meta.name)}** — {groups}  \n{md(dataset.meta.source)}  \n{md(dataset.meta.description)}  \n"
+                f"{t('about.dataset.periods', lang, periods=', '.join(fmt.period(p, lang) for p in dataset.periods), version=dataset.version.number)}")
 
 st.header(t("about.sources", lang))
 st.markdown(t("about.licence", lang))

@@ -1,4 +1,5 @@
-"""Data: the import template, upload with a validation report, stored datasets (pick the active one, delete).
+"""Data: the import template, upload with a validation report (a new dataset or new periods of a stored one),
+stored datasets with their versions (roll back), the default source of each group of figures, delete.
 
 In public mode (see :mod:`ucj_dash.admin`) everything below the login form
 needs the admin password; the password lives only in a cleared form field
@@ -14,7 +15,7 @@ import time
 import streamlit as st
 
 from ucj_dash import admin, audit
-from ucj_dash.datasets import catalog, importer, store, template, worker
+from ucj_dash.datasets import catalog, composition, importer, store, template, worker
 from ucj_dash.errors import UserError
 from ucj_dash.text.i18n import t
 from ucj_dash.text.markup import markdown as md
@@ -146,31 +147,44 @@ if uploaded is not None:
         same = store.find_by_checksum(report.sha256)
         if same:
             st.info(t("data.same_file", lang, names=", ".join(f"“{md(m.name)}” ({m.id})" for m in same)))
-        name = st.text_input(t("data.meta.name", lang), value=report.file_name.rsplit(".", 1)[0], key="meta_name")
-        source = st.text_input(t("data.meta.source", lang), key="meta_source")
+        stored_now = catalog.Catalog.read(loaders.default_composition())
+        targets = stored_now.deletable
+        mode = st.radio(t("data.import.mode", lang), ["new", "append"], horizontal=True, key="import_mode",
+                        format_func=lambda m: t("data.import.mode." + m, lang), disabled=not targets)
+        append_to = None
+        if mode == "append" and targets:
+            append_to = st.selectbox(t("data.import.append_to", lang), targets, format_func=stored_now.label, key="append_to")
+            have = set(stored_now.dataset(append_to).periods) & set(report.figures["period"].unique())
+            st.caption(t("data.import.append_note", lang, replaced=", ".join(sorted(have)) or "—"))
+            name = source = description = ""
+        else:
+            name = st.text_input(t("data.meta.name", lang), value=report.file_name.rsplit(".", 1)[0], key="meta_name")
+            source = st.text_input(t("data.meta.source", lang), key="meta_source")
+            description = st.text_area(t("data.meta.description", lang), key="meta_description")
         as_of = st.text_input(t("data.meta.as_of", lang), key="meta_as_of", placeholder="2024-12-31")
-        description = st.text_area(t("data.meta.description", lang), key="meta_description")
         confirmed = True
         if report.warnings:
             confirmed = st.checkbox(t("data.confirm_warnings", lang, n=report.warning_count), key="confirm_warnings")
-        activate = st.checkbox(t("data.activate_after", lang), value=True, key="activate_after")
+        activate = append_to is None and st.checkbox(t("data.activate_after", lang), value=True, key="activate_after")
         if st.button(t("data.import", lang), type="primary", disabled=not confirmed, key="do_import"):
             try:
                 ds = importer.store_import(
-                    report, name=name, source=source, as_of=as_of, description=description, accept_warnings=confirmed
+                    report, name=name, source=source, as_of=as_of, description=description, append_to=append_to,
+                    accept_warnings=confirmed,
                 )
+                if activate:
+                    composition.use_everywhere(ds.meta.id)
             except UserError as exc:
-                audit.record("import", "refused", ORIGIN, file_sha256=report.sha256, reason=exc.key)
+                audit.record("import", "refused", ORIGIN, append_to, file_sha256=report.sha256, reason=exc.key)
                 st.error(exc.markdown(lang))
             else:
-                audit.record("import", "ok", ORIGIN, ds.meta.id, file_sha256=report.sha256)
+                audit.record("import", "ok", ORIGIN, ds.meta.id, file_sha256=report.sha256, version=ds.version.number)
                 if activate:
-                    store.set_active(ds.meta.id)
                     audit.record("activate", "ok", ORIGIN, ds.meta.id)
-                    st.session_state["dataset_id"] = ds.meta.id
                 st.session_state.pop("import_report", None)
                 st.session_state["upload_n"] = st.session_state.get("upload_n", 0) + 1
-                st.session_state["data_flash"] = t("data.imported", lang, name=md(ds.meta.name), id=ds.meta.id)
+                st.session_state["data_flash"] = t("data.imported", lang, name=md(ds.meta.name), id=ds.meta.id,
+                                                   version=ds.version.number)
                 st.rerun()
 
 
@@ -178,21 +192,49 @@ if uploaded is not None:
 
 
 st.header(t("data.list.header", lang))
-stored = catalog.Catalog.read(state.active_dataset_id())
+stored = catalog.Catalog.read(loaders.default_composition())
 st.dataframe(stored.table(lang), hide_index=True, width="stretch")
 
-active = stored.active
+st.subheader(t("data.default.header", lang))
+st.caption(t("data.default.explain", lang))
+with st.form("default_sources"):
+    chosen = {}
+    for group in composition.GROUPS:
+        options = stored.offering(group)
+        if not options:
+            st.caption(f"{t('sources.group.' + group, lang)}: {t('sources.none', lang)}")
+            continue
+        current = stored.default.source(group)
+        chosen[group] = st.selectbox(t("sources.group." + group, lang), options, format_func=stored.label, key=f"default_{group}",
+                                     index=options.index(current) if current in options else 0)
+    if st.form_submit_button(t("data.default.save", lang)):
+        try:
+            composition.set_default(composition.Composition.of(chosen))
+        except UserError as exc:
+            st.error(exc.markdown(lang))
+        else:
+            audit.record("activate", "ok", ORIGIN, composition.Composition.of(chosen).to_query())
+            st.session_state["data_flash"] = t("data.default.saved", lang)
+            st.rerun()
+
+st.subheader(t("data.versions.header", lang))
 if stored.ids:
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    pick = c1.selectbox(
-        t("data.active.label", lang), stored.ids, index=stored.active_index, format_func=stored.label, key="active_pick",
-    )
-    if c2.button(t("data.active.set", lang), key="set_active", disabled=pick == active):
-        store.set_active(pick)
-        audit.record("activate", "ok", ORIGIN, pick)
-        st.session_state["dataset_id"] = pick
-        st.session_state["data_flash"] = t("data.active.now", lang, name=md(stored.name(pick)))
-        st.rerun()
+    which = c1.selectbox(t("data.versions.pick", lang), stored.ids, format_func=stored.label, key="versions_pick")
+    st.dataframe(catalog.versions_table(which, lang), hide_index=True, width="stretch", key="versions_table")
+    older = [v.number for v in store.versions(which) if v.number != store.current_version_number(which)]
+    if older and not store.is_demo(which):
+        back_to = c2.selectbox(t("data.versions.back_to", lang), older[::-1], key="rollback_to")
+        if st.button(t("data.versions.rollback", lang, n=back_to), key="do_rollback"):
+            try:
+                store.roll_back(which, back_to)
+            except UserError as exc:
+                audit.record("rollback", "refused", ORIGIN, which, reason=exc.key)
+                st.error(exc.markdown(lang))
+            else:
+                audit.record("rollback", "ok", ORIGIN, which, version=back_to)
+                st.session_state["data_flash"] = t("data.versions.rolled_back", lang, name=md(stored.name(which)), n=back_to)
+                st.rerun()
 
 st.subheader(t("data.delete.header", lang))
 deletable = stored.deletable
@@ -215,8 +257,6 @@ else:
                 st.error(exc.markdown(lang))
             else:
                 audit.record("delete", "ok", ORIGIN, pending)
-                if st.session_state.get("dataset_id") == pending:
-                    st.session_state.pop("dataset_id")
                 loaders.forget_datasets()
                 st.session_state.pop("pending_delete", None)
                 st.session_state["data_flash"] = t("data.deleted", lang, name=md(stored.name(pending)))

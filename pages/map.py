@@ -100,7 +100,7 @@ with st.container(horizontal=True, gap="small", key="breadcrumb"):
 # ---- data for this view
 parent = view.map_parent
 child_level = view.child_level
-table = loaders.children_table_cached(ds.meta.id, parent, period, settings.key())
+table = loaders.children_table_cached(ds.key, parent, period, settings.key())
 classes = mapview.classify(table[metric.column], metric, view.classification, settings, lang)
 geoms = loaders.children_geoms(parent, child_level)
 
@@ -110,7 +110,7 @@ with left:
     st.subheader(t("map.children_of", lang, level=t("level." + child_level.key, lang), region=region_label))
     st.caption(mapview.metric_explain(metric, settings, lang))
     geojson = loaders.layer_geojson_cached(
-        ds.meta.id, parent, period, metric.key, view.classification, lang, view.selected_village,
+        ds.key, parent, period, metric.key, view.classification, lang, view.selected_village,
         settings.key(),
     )
     fg = mapview.choropleth_group(geojson, "choropleth", [t("tooltip." + f, lang) for f in ("name", "kind", "code", "value", "period", "source", "note")])
@@ -173,6 +173,9 @@ with right:
         help=t("kpi.extreme_poverty.help", lang, baseline=fmt.percent(base.value, lang, 2), source=base.source, as_of=base.as_of, note=base.note),
     )
     k4.metric(t("kpi.vulnerable", lang), fmt.percent(row["vulnerable_coverage_pct"], lang))
+    notes = mapview.kpi_notes(row, ds, focus, period, lang)
+    if notes:
+        st.caption("  \n".join(md(n) for n in notes))
     exports.export_buttons(ds, reg, replace(view, period=period), settings, lang, state.priority_rule(), key_prefix="map_export")
     with st.container(horizontal=True, key="page_links"):
         state.view_link("pages/profile.py", view, t("map.open_profile", lang, region=focus_name), icon=":material/description:")
@@ -209,4 +212,5 @@ with right:
         file_name=export_filename(parent, region_label, period, "csv", ds.meta.simulated),
         mime="text/csv",
     )
-    st.caption(t("map.source", lang, name=md(ds.meta.name), source=md(ds.meta.source), as_of=md(ds.meta.as_of)) + " " + t("map.boundary_source", lang))
+    widgets.provenance_caption(ds, list(dict.fromkeys([metric.pair, "ucj", "extreme_poverty", "vulnerable"])), period, lang)
+    st.caption(t("map.boundary_source", lang))

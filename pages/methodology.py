@@ -21,7 +21,7 @@ widgets.language_switch(view)
 current = state.settings()
 
 st.title(t("page.methodology", lang))
-widgets.simulated_banner(loaders.dataset(state.active_dataset_id()), lang)
+widgets.simulated_banner(state.current_figures(), lang)
 
 # ---- the session's settings
 st.header(t("settings.title", lang))
@@ -58,14 +58,14 @@ with st.form("settings_form"):
     for i, key in enumerate(EDITABLE):
         item = current.item(key)
         lo, hi = RANGES[key]
-        is_rp = item.unit.startswith("Rp")
+        is_rp, whole = item.unit.startswith("Rp"), item.unit == "bulan"
         cols[i % 2].number_input(
             t("setting." + key, lang),
             min_value=lo,
             max_value=hi,
             value=float(item.value),
-            step=100.0 if is_rp else 0.01,
-            format="%.0f" if is_rp else "%.2f",
+            step=100.0 if is_rp else 1.0 if whole else 0.01,
+            format="%.0f" if is_rp or whole else "%.2f",
             key=f"set_{key}",
             help=f"{item.source} ({item.as_of}). {item.note}".strip(),
         )
@@ -100,3 +100,5 @@ st.markdown(t(
     jkk=fmt.rupiah(current["jkk_bpu_min_rp"], lang, compact=False), jkm=fmt.rupiah(current["jkm_bpu_rp"], lang, compact=False),
     package=fmt.rupiah(current["bpu_min_package_rp"], lang, compact=False), jht=fmt.rupiah(current["jht_bpu_min_rp"], lang, compact=False),
 ))
+st.subheader(t("method.sources.title", lang))
+st.markdown(t("method.sources", lang, months=fmt.number(current["denominator_max_age_months"], lang)))

@@ -85,8 +85,7 @@ def kind_label(code: str) -> str:
 
 
 focus_name = reg.name(view.region)
-dataset_label = ds.meta.name
-topbar_left = E(t("present.footer", lang, region=focus_name, period=period, dataset=dataset_label))
+topbar_left = E(t("present.footer", lang, region=focus_name, period=period))
 sim_badge = f'<span class="ucj-sim-badge" data-testid="ucj-slide-sim">{E(SIM)}</span>' if ds.meta.simulated else ""
 st.markdown(
     f'<div class="ucj-slide ucj-topbar"><div>{topbar_left}</div><div>{sim_badge}</div>'
@@ -111,13 +110,17 @@ def figures_html(code: str) -> str:
         f'<div class="ucj-fig-value">{E(f.value)}</div><div class="ucj-fig-detail">{E(f.detail)}</div></div>'
         for f in slides.key_figures(row, code, settings, lang)
     )
-    return f'<div class="ucj-figs">{cards}</div>'
+    # a headline rate that is missing says why, one resting on only part of the region says on what
+    notes = "".join(f'<p class="ucj-note">{E(note)}</p>' for note in mapview.kpi_notes(row, ds, code, period, lang))
+    return f'<div class="ucj-figs">{cards}</div>{notes}'
 
 
-def source_foot() -> str:
-    text = t("map.source", lang, name=ds.meta.name, source=ds.meta.source, as_of=ds.meta.as_of)
-    sim = f" <b>{E(SIM)}</b>" if ds.meta.simulated else ""
-    return f'<div class="ucj-foot">{E(t("tooltip.period", lang))}: {E(period)} · {E(text)}{sim}</div>'
+def source_foot(kind: str) -> str:
+    """The period and, for each figure a slide of ``kind`` shows, where its numerator and denominator come from."""
+    lines = slides.source_lines(ds, kind, period, lang, metric.pair, state.priority_rule().coverage)
+    sim = f" · <b>{E(SIM)}</b>" if ds.meta.simulated else ""
+    return (f'<div class="ucj-foot" data-testid="ucj-slide-sources">{E(t("tooltip.period", lang))}: {E(period)}{sim}'
+            + "".join(f"<br>{E(line)}" for line in lines) + "</div>")
 
 
 # ---- the slide
@@ -135,13 +138,12 @@ if slide.kind == "title":
         f'<div class="ucj-sub">{E(where)}</div>'
         f'<div class="ucj-meta">{E(t("present.title.period", lang, period=period))}</div>'
         f'<div class="ucj-meta">{E(t("present.title.dataset", lang, name=ds.meta.name))}</div>'
-        f'<div class="ucj-meta">{E(t("present.title.source", lang, source=ds.meta.source, as_of=ds.meta.as_of))}</div>'
-        f"{sim}",
+        f"{sim}{source_foot('title')}",
         "ucj-title-slide",
     )
 
 elif slide.kind == "map":
-    table = loaders.children_table_cached(ds.meta.id, parent, period, settings.key())
+    table = loaders.children_table_cached(ds.key, parent, period, settings.key())
     classes = mapview.classify(table[metric.column], metric, view.classification, settings, lang)
     geoms = loaders.children_geoms(parent, child_level)
     html_block(
@@ -151,7 +153,7 @@ elif slide.kind == "map":
         + "</h2>"
     )
     geojson = loaders.layer_geojson_cached(
-        ds.meta.id, parent, period, metric.key, view.classification, lang, view.selected_village, settings.key()
+        ds.key, parent, period, metric.key, view.classification, lang, view.selected_village, settings.key()
     )
     fg = mapview.choropleth_group(
         geojson, "choropleth", [t("tooltip." + f, lang) for f in ("name", "kind", "code", "value", "period", "source", "note")]
@@ -170,14 +172,15 @@ elif slide.kind == "map":
     st.markdown(mapview.legend_html(classes, t("metric." + metric.key, lang), mapview.method_label(classes, settings, lang),
                                     lang, ds.meta.simulated),
                 unsafe_allow_html=True)
+    st.markdown(f'<div class="ucj-slide">{source_foot("map")}</div>', unsafe_allow_html=True)
 
 elif slide.kind == "figures":
     html_block(
-        f'<h2>{E(t("present.heading.figures", lang, region=focus_name))}</h2>{figures_html(view.region)}{source_foot()}'
+        f'<h2>{E(t("present.heading.figures", lang, region=focus_name))}</h2>{figures_html(view.region)}{source_foot("figures")}'
     )
 
 elif slide.kind == "priority":
-    table = loaders.children_table_cached(ds.meta.id, parent, period, settings.key())
+    table = loaders.children_table_cached(ds.key, parent, period, settings.key())
     items = slides.priority_items(table, settings, state.priority_rule(), lang)
     rows = "".join(
         f'<tr data-code="{E(item.code)}"><td class="ucj-rank">{item.rank}</td><td class="ucj-name">{E(item.name)}</td>'
@@ -190,7 +193,7 @@ elif slide.kind == "priority":
     html_block(
         "<h2>"
         + E(t("present.heading.priority", lang, level=t("level." + child_level.key, lang), region=reg.name(parent)))
-        + f"</h2>{body}{source_foot()}"
+        + f"</h2>{body}{source_foot('priority')}"
     )
 
 elif slide.kind == "cost":
@@ -209,7 +212,7 @@ elif slide.kind == "cost":
         f'<h2>{E(t("present.heading.cost", lang, region=focus_name))}</h2>'
         f'<table class="ucj-table"><tr>{head}</tr>{body}</table>{no_data}'
         f'<p class="ucj-note">{E(t("present.cost.explain", lang))}</p>'
-        f'<p class="ucj-note">{E(slides.cost_rate_note(settings, lang))}</p>{source_foot()}'
+        f'<p class="ucj-note">{E(slides.cost_rate_note(settings, lang))}</p>{source_foot("cost")}'
     )
 
 else:  # one child region
@@ -228,7 +231,7 @@ else:  # one child region
     html_block(
         f"<h1>{E(reg.name(code))}</h1>"
         f'<div class="ucj-sub">{E(t("present.child.of", lang, kind=kind_label(code), parent=focus_name, n=position, total=len(siblings)))}</div>'
-        f"{figures_html(code)}{extra}{source_foot()}"
+        f"{figures_html(code)}{extra}{source_foot('child')}"
     )
 
 # ---- controls: buttons (also what the keyboard presses), the child walk-through, the way out

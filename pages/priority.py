@@ -99,7 +99,7 @@ st.markdown(t("priority.rule.text", lang, first=t("priority.rule.first", lang) i
               w_gap=fmt.number(rule.weight_gap, lang, 1)))
 
 # ---- the groups
-ranked, geojson = loaders.priority_view_cached(ds.meta.id, parent, int(level), period, settings.key(), tuple(asdict(rule).items()), lang)
+ranked, geojson = loaders.priority_view_cached(ds.key, parent, int(level), period, settings.key(), tuple(asdict(rule).items()), lang)
 counts = priority.group_counts(ranked)
 cov_col = COVERAGES[rule.coverage].column
 
@@ -195,4 +195,4 @@ with st.container(horizontal=True):
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
     )
-st.caption(t("map.source", lang, name=md(ds.meta.name), source=md(ds.meta.source), as_of=md(ds.meta.as_of)))
+widgets.provenance_caption(ds, [COVERAGES[rule.coverage].pair, "extreme_poverty"], period, lang)

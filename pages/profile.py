@@ -14,6 +14,8 @@ from ucj_dash.analysis.indicators import (
     DEFAULT_COVERAGE,
     available_coverages,
 )
+from ucj_dash.datasets.dataset import PAIR_BY_KEY
+from ucj_dash.datasets.figures import basis_text
 from ucj_dash.errors import UserError
 from ucj_dash.geography.regions import NATION_CODE, Level, parent_of
 from ucj_dash.text import fmt
@@ -73,7 +75,7 @@ with c_cov:
         st.caption(t("coverage.unavailable", lang, what=t("coverage.short.employed_registered", lang)))
 
 # ---- headline figures
-profile_cache = loaders.profile_cached(ds.meta.id, code, period, settings.key())
+profile_cache = loaders.profile_cached(ds.key, code, period, settings.key())
 row = mapview.region_row(ds, code, period, settings)
 figures = profile.coverage_figures(row, cov_key)
 nation = mapview.region_row(ds, NATION_CODE, period, settings)
@@ -81,7 +83,21 @@ parent = parent_of(code) or NATION_CODE if code != NATION_CODE else None
 parent_row = mapview.region_row(ds, parent, period, settings) if parent else None
 target = settings.item("ucj_target_pct")
 baseline = settings.item("extreme_poverty_baseline_pct")
-source_line = t("profile.source_line", lang, period=period, source=md(ds.meta.name), as_of=md(ds.meta.as_of))
+
+
+def source_line(key: str) -> str:
+    """Where one figure's numerator and denominator come from (and why it is missing or partial), for a caption."""
+    pair = PAIR_BY_KEY[key]
+    parts = [md(ds.rate_provenance(pair, period, lang))]
+    if pd.isna(row[pair.column("whole")]):
+        parts.append(md(t("legend.no_data", lang) + ": " + ds.missing_text(pair, int(reg.level(code)), period, lang)))
+    else:
+        basis = basis_text(row[pair.column("used")], row[pair.column("units")], row[pair.column("unit_level")], lang)
+        if basis:
+            parts.append(md(basis))
+    return " · ".join(parts)
+
+
 target_text = fmt.percent(figures.target_pct, lang, 2)
 
 if not mapview.has_data(row):
@@ -99,7 +115,7 @@ with k1:
     st.metric(t("profile.coverage", lang, measure=measure), fmt.percent(figures.pct, lang), delta=delta,
               **widgets.delta_style(1 if figures.target_met else (figures.pct - figures.target_pct)),
               help=f"{t('coverage.' + cov_key, lang)}. {t('coverage.target_note', lang)} {target.source} ({target.as_of})")
-    st.caption(source_line)
+    st.caption(source_line(cov.pair))
 with k2:
     st.metric(t("profile.gap", lang), fmt.value(figures.gap_to_target, "orang", lang),
               help=t("profile.gap.help", lang, measure=measure, target=target_text))
@@ -108,7 +124,7 @@ with k3:
     st.metric(t("profile.vulnerable", lang),
               f"{fmt.number(row['vulnerable_covered'], lang)} / {fmt.number(row['uncovered_vulnerable_workers'], lang)}",
               help=t("metric.vulnerable_coverage.explain", lang))
-    st.caption(f"{fmt.percent(row['vulnerable_coverage_pct'], lang)} · {source_line}")
+    st.caption(f"{fmt.percent(row['vulnerable_coverage_pct'], lang)} · {source_line('vulnerable')}")
 with k4:
     rate = row["extreme_poverty_rate_pct"]
     st.metric(t("profile.extreme_poverty", lang), fmt.percent(rate, lang, 2),
@@ -122,6 +138,7 @@ with k4:
                      parent_rate=fmt.percent(parent_row["extreme_poverty_rate_pct"], lang, 2),
                      nation_rate=fmt.percent(nation["extreme_poverty_rate_pct"], lang, 2)))
     st.caption(t("profile.setting_line", lang, name="Baseline", value=fmt.percent(baseline.value, lang, 2), source=baseline.source, as_of=baseline.as_of))
+    st.caption(source_line("extreme_poverty"))
 with k5:
     officials = profile_cache[1]
     st.metric(t("profile.officials", lang),
@@ -129,7 +146,7 @@ with k5:
     st.caption(t("profile.officials.villages", lang, pct=fmt.percent(officials.villages_all_enrolled_pct, lang),
                  n=fmt.number(officials.villages_all_enrolled, lang), reporting=fmt.number(officials.villages_reporting, lang))
                if officials.villages_reporting else t("profile.officials.none", lang))
-    st.caption(source_line)
+    st.caption(source_line("village_officials"))
 
 exports.export_buttons(ds, reg, replace(view, period=period), settings, lang, state.priority_rule(), key_prefix="profile_export")
 with st.container(horizontal=True, key="profile_links"):
@@ -172,7 +189,7 @@ with t_right:
     _simulated_note(fig)
     _no_data_note(fig, trend["extreme_poverty_rate_pct"])
     st.plotly_chart(fig, key="trend_poverty", config={"displaylogo": False})
-st.caption(source_line)
+widgets.provenance_caption(ds, [cov.pair, "extreme_poverty"], period, lang)
 
 
 def _bar(table: pd.DataFrame, highlight: str | None, title: str, key: str) -> None:
@@ -194,7 +211,7 @@ def _bar(table: pd.DataFrame, highlight: str | None, title: str, key: str) -> No
 # ---- children
 if code == NATION_CODE or reg.level(code) < Level.VILLAGE:
     child_level = Level(reg.level(code) + 1) if code != NATION_CODE else Level.PROVINCE
-    children = loaders.children_table_cached(ds.meta.id, code, period, settings.key())
+    children = loaders.children_table_cached(ds.key, code, period, settings.key())
     level_name = t("level." + child_level.key, lang)
     st.subheader(t("profile.children", lang, level=level_name, region=name, measure=measure))
     c_chart, c_table = st.columns([1, 1])
@@ -227,7 +244,7 @@ if code != NATION_CODE:
         st.markdown(t("profile.rank", lang, rank=rank.rank, with_data=rank.with_data, level=level_name, parent=parent_name, measure=measure))
     if rank.with_data < rank.total:
         st.caption(t("profile.rank_partial", lang, n=rank.total - rank.with_data))
-    siblings = loaders.children_table_cached(ds.meta.id, parent, period, settings.key())
+    siblings = loaders.children_table_cached(ds.key, parent, period, settings.key())
     if len(siblings) <= 120:
         _bar(siblings, code, t("profile.children", lang, level=level_name, region=parent_name, measure=measure), "siblings_bar")
 
@@ -247,4 +264,4 @@ with c_figs:
         m2.metric(t("cost.monthly", lang), fmt.rupiah(gap.monthly_rp, lang), help=fmt.rupiah(gap.monthly_rp, lang, compact=False))
         m3.metric(t("cost.yearly", lang), fmt.rupiah(gap.yearly_rp, lang), help=fmt.rupiah(gap.yearly_rp, lang, compact=False))
     st.caption(cost.rate_text(settings, lang, with_jht))
-    st.caption(t("cost.note", lang) + " " + source_line)
+    st.caption(t("cost.note", lang) + " " + source_line(cost.PAIRS[group]))

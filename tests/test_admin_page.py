@@ -1,7 +1,7 @@
 """Admin gate and data page, driven through Streamlit's AppTest.
 
 Public mode hides uploads and deletes from visitors and shows them after the right
-admin password; the store is a temporary folder holding a link to the built demo.
+admin password; the store is a temporary folder holding links to the built demo sources.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from ucj_dash import admin
-from ucj_dash.datasets import store
+from ucj_dash.datasets import composition, store
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "kata-sandi-Rahasia-123"
@@ -23,16 +23,11 @@ TIMEOUT = 90
 
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch, demo_dataset):
-    """A temporary store whose demo is a link to the built demo dataset (never written)."""
-    demo = store.dataset_path(store.DEMO_ID).resolve()
-    path = tmp_path / "data"
-    (path / "datasets").mkdir(parents=True)
-    (path / "datasets" / store.DEMO_ID).symlink_to(demo, target_is_directory=True)
-    monkeypatch.setenv("UCJ_DATA_DIR", str(path))
+def data_dir(demo_store, monkeypatch):
+    """A temporary store whose demo sources are links to the built ones (never written)."""
     for name in ("UCJ_PUBLIC_MODE", "UCJ_ADMIN_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
-    return path
+    return demo_store
 
 
 @pytest.fixture
@@ -188,6 +183,7 @@ def csv_bytes(rows: list[str]) -> bytes:
 
 
 def test_upload_check_confirm_store_activate_and_delete(data_dir):
+    demo_ids = sorted(composition.DEMO_SOURCES.values())
     at = data_page()
     at.run()
     # a file with an error: a report, nothing stored
@@ -196,7 +192,7 @@ def test_upload_check_confirm_store_activate_and_delete(data_dir):
     assert any("tidak diimpor" in e for e in texts(at.error))
     assert at.get("download_button")[-1].label == "Unduh laporan pemeriksaan (CSV)"
     assert not [b for b in at.button if b.key == "do_import"]
-    assert [m.id for m in store.list_datasets()] == ["demo"]
+    assert sorted(m.id for m in store.list_datasets()) == sorted(set(demo_ids))
 
     # a file with a warning: storing needs the confirmation
     at = data_page()
@@ -211,27 +207,54 @@ def test_upload_check_confirm_store_activate_and_delete(data_dir):
     assert not at.button(key="do_import").disabled
     at.button(key="do_import").click().run()
     assert not at.exception
-    stored = [m for m in store.list_datasets() if m.id != "demo"]
+    stored = [m for m in store.list_datasets() if not store.is_demo(m.id)]
     assert len(stored) == 1 and stored[0].name == "peserta" and stored[0].simulated is False
     assert stored[0].source == "BPJS Ketenagakerjaan Cabang Kupang" and stored[0].extra["rows_imported"] == 2
-    assert store.active_id() == stored[0].id and at.session_state["dataset_id"] == stored[0].id
-    assert any("tersimpan" in s for s in texts(at.success))
+    new_id = stored[0].id
+    # it holds employed workers and participants: the default source of those two groups, the rest unchanged
+    default = composition.default()
+    assert default.source("participants") == new_id and default.source("workers") == new_id
+    assert default.source("poverty") == composition.DEMO_SOURCES["poverty"]
+    assert any("tersimpan" in s and "versi 1" in s for s in texts(at.success))
 
-    # pick the demo again, then delete the import (with confirmation); the demo has no delete
-    at.selectbox(key="active_pick").select("demo").run()
-    at.button(key="set_active").click().run()
-    assert store.active_id() == "demo"
-    assert at.selectbox(key="delete_pick").options == [f"peserta ({stored[0].id})"]
+    # new periods of the stored dataset: a new version; re-importing a period replaces it, the old version is kept
+    at = data_page()
+    at.run()
+    more = csv_bytes(["5302052001;Taebesa;2025-01;1170;300", "5302052002;Nakfunu;2025-01;850;160"])
+    uploaders(at)[0].upload("januari.csv", more, "text/csv").run()
+    at.radio(key="import_mode").set_value("append").run()
+    assert at.selectbox(key="append_to").value == new_id
+    at.text_input(key="meta_as_of").input("2025-01-31")
+    at.button(key="do_import").click().run()
+    assert not at.exception
+    assert store.load(new_id).periods == ["2024-12", "2025-01"] and store.load(new_id).version.number == 2
+    at.selectbox(key="versions_pick").select(new_id).run()
+    table = next(d.value for d in at.dataframe if "Perubahan" in d.value.columns)  # the versions table
+    assert list(table["Versi"]) == ["● 2", "1"] and "januari.csv" in set(table["Berkas"])
+    at.selectbox(key="rollback_to").select(1).run()
+    at.button(key="do_rollback").click().run()
+    assert not at.exception
+    assert store.load(new_id).periods == ["2024-12"] and store.load(new_id).version.number == 3
+    assert any("dikembalikan ke versi 1" in s for s in texts(at.success))
+
+    # the default sources back to the simulated ones, through the form
+    at.selectbox(key="default_participants").select(composition.DEMO_SOURCES["participants"])
+    at.selectbox(key="default_workers").select(composition.DEMO_SOURCES["workers"])
+    at.button[[b.label for b in at.button].index("Simpan sumber bawaan")].click().run()
+    assert composition.default() == composition.Composition.of(composition.DEMO_SOURCES)
+
+    # delete the import (with confirmation); the built-in sources have no delete
+    assert at.selectbox(key="delete_pick").options == [f"peserta ({new_id})"]
     at.button(key="delete_ask").click().run()
     assert any("secara permanen" in w for w in texts(at.warning))
     at.button(key="delete_no").click().run()
-    assert store.exists(stored[0].id)
+    assert store.exists(new_id)
     at.button(key="delete_ask").click().run()
     at.button(key="delete_yes").click().run()
     assert not at.exception
-    assert not store.exists(stored[0].id) and store.exists("demo")
+    assert not store.exists(new_id) and all(store.exists(i) for i in demo_ids)
     assert any("dihapus" in s for s in texts(at.success))
-    assert [sb for sb in at.selectbox if sb.key == "delete_pick"] == []  # only the demo is left: nothing to delete
+    assert [sb for sb in at.selectbox if sb.key == "delete_pick"] == []  # only the built-in sources are left
 
 
 def test_uploads_over_the_importers_limit_are_refused_by_the_server_unread(data_dir, monkeypatch):

@@ -56,10 +56,13 @@ def test_profile_headline_children_and_trend(region, demo_dataset, registry):
 
 
 def test_profile_of_a_village_has_no_children_but_ranks_among_siblings(registry):
-    at = _open("pages/profile.py", region="53.02.02.2001")
+    at = _open("pages/profile.py", region="53.02.02.2001", cov="vulnerable")  # DTSEN-style figures exist by village
     assert at.title[0].value == registry.name("53.02.02.2001")
     assert any("tingkat terendah" in i.value for i in at.info)
     assert any(m.value.startswith("Peringkat ") for m in at.markdown)
+    # employed workers come by kabupaten only: the UCJ coverage of a village is missing, and says why
+    at = _open("pages/profile.py", region="53.02.02.2001")
+    assert any("penyebut hanya tersedia sampai tingkat kabupaten/kota" in c.value for c in at.caption)
 
 
 def test_profile_denominator_switch_names_the_choice_everywhere(demo_dataset):
@@ -123,6 +126,10 @@ def test_priority_list_every_region_ranked_with_reasons(params, level, parent, d
     legend = next(m.value for m in at.markdown if "ucj-bivariate-legend" in m.value)
     counts = priority.group_counts(ranked)
     assert f"{counts['act_first']} wilayah" in legend and "Data simulasi" in legend
+    if level > Level.REGENCY:  # extreme poverty and employed workers come by kabupaten: no group below, ranked by score
+        assert (ranked["quadrant"] == "no_data").all() and ranked["score"].notna().any()
+        assert any("Tidak ada" in i.value for i in at.info) and not [s for s in _plotly_specs(at) if s["data"]]
+        return
     scatter = next(s for s in _plotly_specs(at) if s["data"] and s["data"][0]["type"] == "scatter")
     drawn = [code for tr in scatter["data"] for code in tr["customdata"]]
     assert sorted(drawn) == sorted(ranked.loc[ranked["quadrant"] != "no_data", "code"])

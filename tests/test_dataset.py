@@ -1,11 +1,15 @@
-"""Dataset model: roll-up sums, rates from sums, NaN stays NaN, explicit rows win."""
+"""Dataset model: roll-up sums, rates from sums, NaN stays NaN, explicit rows win, given rows flagged."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from ucj_dash.analysis import indicators
-from ucj_dash.datasets.dataset import Dataset, DatasetMeta, roll_up
+from ucj_dash.datasets import figures, store
+from ucj_dash.datasets.composition import Composition
+from ucj_dash.datasets.dataset import (
+    COUNT_COLUMNS, PAIR_BY_KEY, PAIRS, STOCK_COLUMNS, DatasetMeta, column_label, conform, roll_up,
+)
 from ucj_dash.geography.regions import NATION_CODE
 
 
@@ -21,6 +25,15 @@ FIGS = _figures(
         ("53.02.03.2001", "2024-09", 10, 0, 7),
     ]
 )
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    path = tmp_path / "data"
+    monkeypatch.setenv("UCJ_DATA_DIR", str(path))
+    figures.forget()
+    yield path
+    figures.forget()
 
 
 def test_counts_sum_to_every_level():
@@ -57,9 +70,47 @@ def test_explicit_parent_row_wins_over_sum():
     assert rolled.loc[("53.02.02", "2024-12"), "employed_workers"] == 200
 
 
-def test_regions_outside_the_data_are_absent_not_zero():
-    ds = Dataset(DatasetMeta("t", "t", "test", "2024-12", False), FIGS)
-    period = ds.at("2024-12")
+def test_given_flags_the_rows_of_the_input_not_the_sums():
+    figs = pd.concat([FIGS, _figures([("53.02", "2024-12", 5000, 2000, np.nan)])], ignore_index=True)
+    rolled = roll_up(figs)
+    assert rolled["given"].dtype == bool
+    assert list(rolled.columns[:5]) == ["region_code", "period", "level", "given", "reporting"]
+    given = set(zip(rolled.loc[rolled["given"], "region_code"], rolled.loc[rolled["given"], "period"]))
+    assert given == set(zip(figs["region_code"], figs["period"]))  # exactly the input's rows
+    flags = rolled.set_index(["region_code", "period"])["given"]
+    assert flags[("53.02", "2024-12")]  # given explicitly: its own row, not the sum of its children
+    assert not flags[("53.02", "2024-09")]  # the same kabupaten in a month it was not given: a sum
+    assert not flags[("53.02.02", "2024-12")] and not flags[("53", "2024-12")] and not flags[(NATION_CODE, "2024-12")]
+    assert flags[("53.02.02.2001", "2024-12")]
+
+
+def test_conform_adds_absent_counts_as_nan_and_refuses_text():
+    out = conform(FIGS)
+    assert list(out.columns) == ["region_code", "period", *COUNT_COLUMNS]
+    assert out["population"].isna().all() and (out.dtypes[list(COUNT_COLUMNS)] == "float64").all()
+    with pytest.raises((ValueError, TypeError)):
+        conform(FIGS.assign(employed_workers=["x", 1, 2, 3]))
+
+
+def test_pairs_and_stock_columns_are_counts_of_the_model():
+    assert PAIR_BY_KEY["ucj"].part == "active_participants" and PAIR_BY_KEY["ucj"].whole == "employed_workers"
+    assert PAIR_BY_KEY["ucj"].column("part") == "ucj__part"
+    for pair in PAIRS:
+        assert pair.part in COUNT_COLUMNS and pair.whole in COUNT_COLUMNS
+        assert pair.whole in STOCK_COLUMNS  # every denominator may stand for later months
+        assert pair.part not in STOCK_COLUMNS or pair.key == "extreme_poverty"  # covered counts are per month
+    assert set(STOCK_COLUMNS) <= set(COUNT_COLUMNS)
+    assert column_label("employed_workers", "en") == "Employed workers (UCJ denominator)"
+    assert column_label("employed_workers", "id") == "Penduduk bekerja (penyebut UCJ)"
+
+
+def test_regions_outside_the_data_are_absent_not_zero(data_dir):
+    store.save(DatasetMeta("t", "t", "test", "2024-12", False), FIGS)
+    fig = figures.load(Composition.of({"participants": "t", "workers": "t", "vulnerable": "t"}))
+    assert fig.periods == ["2024-09", "2024-12"]
+    period = fig.at("2024-12")
     assert "11" not in period.index
-    assert ds.region("11").empty
-    assert list(ds.region("53.02").index) == ["2024-09", "2024-12"]
+    assert fig.region("11")[list(COUNT_COLUMNS)].isna().all().all()  # no row of it in any period: no data, never 0
+    trend = fig.region("53.02")
+    assert list(trend.index) == ["2024-09", "2024-12"]
+    assert list(trend["employed_workers"]) == [10, 210] and list(trend["active_participants"]) == [0, 101]

@@ -15,7 +15,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.hostile import PAYLOADS, hostile_items, shown, shown_text
-from ucj_dash.datasets import store
+from ucj_dash.datasets import composition, store
+from ucj_dash.datasets.dataset import DatasetMeta
 from ucj_dash.text.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -96,7 +97,7 @@ def test_hostile_search_text_shows_literally():
 # ---- a stored dataset whose texts are payloads
 
 DATASET_ID = "hostile-texts"
-NAME = "[Login](https://evil.example)"
+NAME = "[Login](https://evil.example) <img src=https://evil.example/x.png>"
 SOURCE = "![x](https://evil.example/x.png)\n\n<img src=https://evil.example/x.png>"
 AS_OF = "<script>alert(1)</script>"
 DESCRIPTION = "javascript:alert(1)\n# [Login](https://evil.example) www.evil.example"
@@ -107,30 +108,25 @@ def _literal(text: str) -> str:
 
 
 @pytest.fixture
-def hostile_store(tmp_path, monkeypatch, demo_dataset):
-    """A temporary store: the built demo, and a dataset with the demo's figures and hostile texts (active)."""
-    demo = store.dataset_path(store.DEMO_ID).resolve()
-    path = tmp_path / "data"
-    folder = path / "datasets" / DATASET_ID
-    folder.mkdir(parents=True)
-    (path / "datasets" / store.DEMO_ID).symlink_to(demo, target_is_directory=True)
-    for name in ("figures.parquet", "rolled.parquet"):
-        (folder / name).symlink_to(demo / name)
-    meta = {**demo_dataset.meta.to_dict(), "id": DATASET_ID, "name": NAME, "source": SOURCE, "as_of": AS_OF,
-            "description": DESCRIPTION, "simulated": False}
-    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    monkeypatch.setenv("UCJ_DATA_DIR", str(path))
-    store.set_active(DATASET_ID)
-    return path
+def hostile_store(demo_store):
+    """A temporary store: the built demo sources, and a dataset with the demo's participants of NTT (53) and
+    hostile texts, the default source of participants and vulnerable workers."""
+    rows = store.load("demo-peserta").at("2024-12")
+    villages = rows[(rows["level"] == 4) & rows.index.str.startswith("53.")]
+    figures = villages[list(store.load("demo-peserta").columns())].rename_axis("region_code").reset_index().assign(period="2024-12")
+    meta = DatasetMeta(DATASET_ID, NAME, SOURCE, AS_OF, False, DESCRIPTION)
+    store.save(meta, figures)
+    composition.use_everywhere(DATASET_ID)
+    return demo_store
 
 
 @pytest.mark.parametrize(
     "page, texts",
     [
-        ("pages/map.py", (NAME, SOURCE, AS_OF)),
-        ("pages/profile.py", (NAME, AS_OF)),
-        ("pages/priority.py", (NAME, SOURCE, AS_OF)),
-        ("pages/present.py", (NAME, SOURCE, AS_OF)),
+        ("pages/map.py", (NAME,)),
+        ("pages/profile.py", (NAME,)),
+        ("pages/priority.py", (NAME,)),
+        ("pages/present.py", (NAME,)),
         ("pages/about.py", (NAME, SOURCE, DESCRIPTION)),
     ],
 )
@@ -141,16 +137,17 @@ def test_dataset_texts_show_literally(hostile_store, page, texts):
         assert _literal(text) in shown(at), text
     for component in at.get("component_instance"):  # the map's tooltips are HTML
         args = component.proto.json_args  # the map's script, JSON in JSON: "<" may be written \u003c
-        assert "lt;img src=https://evil.example/x.png" in args and "lt;script" in args  # escaped
+        assert "lt;img src=https://evil.example/x.png" in args  # the source of the figures, escaped, in every tooltip
         args = re.sub(r"\\+u003c", "<", args, flags=re.IGNORECASE)
         assert "<img src=https://evil" not in args and "<script>alert" not in args
 
 
 def test_data_page_lists_dataset_texts_as_plain_text(hostile_store):
     at = _open("pages/data.py")
-    cells = at.dataframe[-1].value.astype(str).to_numpy().ravel().tolist()
+    stored = next(d.value for d in at.dataframe if "Sumber bawaan untuk" in d.value.columns)  # the stored datasets
+    cells = stored.astype(str).to_numpy().ravel().tolist()
     assert {NAME, SOURCE, AS_OF} <= set(cells)  # table cells are plain text: not escaped
-    assert f"{NAME} ({DATASET_ID})" in at.selectbox(key="active_pick").options
+    assert f"{NAME} ({DATASET_ID})" in at.selectbox(key="default_participants").options
     at.selectbox(key="delete_pick").select(DATASET_ID)
     at.button(key="delete_ask").click().run()
     assert hostile_items(at) == []

@@ -33,7 +33,8 @@ DYNAMIC_PREFIXES = (
     "class.", "coverage.", "cost.group.", "export.def.", "export.ds.", "export.ind.", "import.col.", "import.fix.",
     "import.problem.", "import.severity.", "kind.", "legend.method.", "level.", "map.classification.", "map.click_hint",
     "map.village_hint", "metric.", "present.cost.col.", "present.cost.group.", "priority.group.", "priority.reason.",
-    "priority.rule.", "setting.", "tooltip.",
+    "priority.rule.", "setting.", "tooltip.", "sources.group.", "pair.", "prov.", "reason.", "data.action.",
+    "data.import.mode.",
 )
 
 

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -64,11 +65,13 @@ def test_key_figures_national():
 
 
 def test_english_switch_and_period():
-    at = _run(lang="en", period="2023-03")
+    at = _run(lang="en", period="2024-03")
     text = _text(at)
-    assert "Key figures: Indonesia (2023-03)" in text
+    assert "Key figures: Indonesia (2024-03)" in text
     assert "Simulated data / data simulasi" in text
-    assert at.select_slider(key="period_w").value == "2023-03"
+    assert at.select_slider(key="period_w").value == "2024-03"
+    # March's coverage rests on the Sakernas of the August before: the source line says which months
+    assert "denominator: Simulasi BPS Sakernas" in text and "Aug 2023" in text and "Mar 2024" in text
 
 
 def test_broken_parameters_fall_back_to_national_view_with_notice():
@@ -106,21 +109,54 @@ def test_about_page_attributes_sources():
     assert "cahya dsn" in text and "MIT" in text and "3c5a7960f4d2" in text
 
 
-def test_partial_dataset_says_how_much_it_covers(tmp_path, monkeypatch, demo_dataset):
-    from ucj_dash.datasets import store
-    from ucj_dash.datasets.dataset import Dataset, DatasetMeta
+def _partial_kab(data_dir):
+    """A stored dataset of TTS (53.02) villages: employed workers and participants, employed missing in
+    every third village (so the kabupaten's rate rests on two thirds of its villages)."""
+    import numpy as np
+    import pandas as pd
 
-    monkeypatch.setenv("UCJ_DATA_DIR", str(tmp_path))
-    store.save(demo_dataset)
-    figures = demo_dataset.figures
-    part = figures[figures["region_code"].str.startswith("53.02.")]
-    store.save(Dataset(DatasetMeta("ntt-tts", "TTS only", "Dinas X", "2024-12", False), part))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["dataset_id"] = "ntt-tts"
-    at.query_params["region"] = "53"
-    at.run()
-    assert not at.exception
-    assert any("Data mencakup 1 dari 22 Kabupaten/Kota" in c.value for c in at.caption)
-    assert not any("Data simulasi" in w.value for w in at.warning)
+    from ucj_dash import cli
+    from ucj_dash.datasets import store
+    from ucj_dash.datasets.dataset import DatasetMeta
+
+    villages = cli.registry().descendants("53.02", 4)
+    employed = np.where(np.arange(len(villages)) % 3 == 0, np.nan, 1000.0)
+    figures = pd.DataFrame({"region_code": villages, "period": "2024-12", "employed_workers": employed, "active_participants": 400.0})
+    store.save(DatasetMeta("ntt-tts", "TTS saja", "Dinas X", "2024-12", False), figures)
+    return villages, employed
+
+
+def test_partial_dataset_says_how_much_it_covers(demo_store):
+    villages, employed = _partial_kab(demo_store)
+    at = _run(region="53", src="p:ntt-tts,w:ntt-tts")
+    with_both = int((~np.isnan(employed)).sum())
+    # the province's rate rests on the villages of the one kabupaten that has both figures
+    assert any(f"Cakupan UCJ: berdasarkan {with_both} dari {len(villages)} desa/kelurahan berdata" in c.value for c in at.caption)
+    assert any("pembilang: TTS saja, Des 2024 · penyebut: TTS saja, Des 2024" in c.value for c in at.caption)
     df = at.dataframe[0].value
     assert df["Cakupan UCJ (%)"].notna().sum() == 1  # the other 21 are no data, not zero
+    # 400 of 1000 in every village with both figures: 40%, not (400 × all) / (1000 × two thirds)
+    assert df.loc[df["Kode"] == "53.02", "Cakupan UCJ (%)"].iloc[0] == pytest.approx(40.0)
+    at = _run(region="53.02", src="p:ntt-tts,w:ntt-tts")
+    assert any(f"berdasarkan {with_both} dari {len(villages)} desa/kelurahan berdata" in c.value for c in at.caption)
+    assert at.metric[0].value == "40,0%"
+
+
+def test_a_composition_in_the_url_shows_the_same_figures_in_a_new_session(demo_store):
+    _partial_kab(demo_store)
+    first = _run(region="53.02", src="w:ntt-tts")  # participants from the demo, employed workers from ntt-tts
+    again = _run(region="53.02", src="w:ntt-tts")
+    default = _run(region="53.02")
+    assert [m.value for m in first.metric] == [m.value for m in again.metric]
+    assert first.metric[0].value != default.metric[0].value
+    assert "TTS saja, Des 2024" in _text(first) and "Simulasi peserta BPJS" in _text(first)
+    gone = _run(region="53.02", src="w:dihapus-123,p:")
+    infos = "\n".join(i.value for i in gone.info)
+    assert "dihapus-123" in infos and "p:" in infos
+    assert [m.value for m in gone.metric] == [m.value for m in default.metric]  # the default sources, not zeros
+
+
+def test_below_the_denominators_level_the_rate_is_missing_with_the_reason():
+    at = _run(region="53.02.05")  # a kecamatan: Sakernas gives employed workers by kabupaten only
+    assert at.metric[0].value == "—"
+    assert any("penyebut hanya tersedia sampai tingkat kabupaten/kota" in c.value for c in at.caption)

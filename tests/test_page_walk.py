@@ -1,6 +1,6 @@
 """Every page at every level on datasets of awkward (but valid) shapes, in Streamlit's AppTest.
 
-Each dataset shape is stored in a temporary store and made the active dataset;
+Each dataset shape is stored in a temporary store and made the only source of every page;
 one AppTest per shape then walks map, profile, priority (each level the page
 offers), every slide kind of the presentation (a child slide too), methodology,
 about and data, at the nation, a province and a kabupaten inside and outside the
@@ -24,9 +24,12 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
+from tests.stores import link_demo_sources
+
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.datasets import store
-from ucj_dash.datasets.dataset import COUNT_COLUMNS, Dataset, DatasetMeta, conform
+from ucj_dash.datasets import composition, figures, store
+from ucj_dash.datasets.dataset import COUNT_COLUMNS, DatasetMeta, conform
+from ucj_dash.datasets.figures import Figures
 from ucj_dash.exports import brief, mapimage, workbook
 from ucj_dash.geography.regions import NATION_CODE, Level, Registry, level_of, parent_of
 from ucj_dash.text import fmt
@@ -124,10 +127,16 @@ def shape(reg: Registry, name: str) -> pd.DataFrame:
     raise KeyError(name)
 
 
-def _dataset(reg: Registry, name: str) -> Dataset:
+def _dataset(reg: Registry, name: str) -> Figures:
+    """Shape ``name`` stored (in the current ``UCJ_DATA_DIR``) as the default source of every group it has
+    figures of, the other groups without a source; the figures every page then shows."""
     meta = DatasetMeta(id="walk-" + name.replace("_", "-"), name=f"Uji {name}", source="uji bentuk data",
                        as_of="2024-12-31", simulated=False)
-    return Dataset(meta, conform(shape(reg, name)))
+    stored = store.save(meta, conform(shape(reg, name)))
+    composition.set_default(composition.Composition.of(
+        {g: meta.id if composition.offers(stored, g) else None for g in composition.GROUPS}))
+    figures.forget()
+    return figures.load(composition.default())
 
 
 # ---- the walk
@@ -135,7 +144,7 @@ def _dataset(reg: Registry, name: str) -> Dataset:
 
 @dataclass
 class Walk:
-    ds: Dataset
+    ds: Figures
     reg: Registry
     at: AppTest
 
@@ -153,11 +162,9 @@ class Walk:
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory, demo_dataset):
-    """A temporary store whose demo is a link to the built demo dataset (never written)."""
-    demo = store.dataset_path(store.DEMO_ID).resolve()
+    """A temporary store whose demo sources are links to the built ones (never written)."""
     path = tmp_path_factory.mktemp("walk") / "data"
-    (path / "datasets").mkdir(parents=True)
-    (path / "datasets" / store.DEMO_ID).symlink_to(demo, target_is_directory=True)
+    link_demo_sources(path)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("UCJ_DATA_DIR", str(path))
         for name in ("UCJ_PUBLIC_MODE", "UCJ_ADMIN_PASSWORD"):
@@ -170,8 +177,6 @@ def walk(request, store_dir, registry) -> Walk:
     """The shape stored as the active dataset, and one AppTest that has run once (switching pages needs that)."""
     assert all(registry.name(code) for _, code in LEVELS if code != NATION_CODE)
     ds = _dataset(registry, request.param)
-    store.save(ds)
-    store.set_active(ds.meta.id)
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
     return Walk(ds, registry, at)
@@ -195,7 +200,7 @@ def _known(counts: pd.DataFrame, figure: str) -> pd.Series:
 
 
 def _has_data(counts: pd.DataFrame) -> pd.Series:
-    return counts[["employed_workers", "population"]].notna().any(axis=1)
+    return counts[list(COUNT_COLUMNS)].notna().any(axis=1)
 
 
 def _rankable(counts: pd.DataFrame) -> bool:
@@ -320,7 +325,7 @@ def test_every_view_renders_and_says_no_data(walk, page, variant, level):
 
 
 @pytest.mark.parametrize("name", SHAPES)
-def test_exports_of_every_shape(name, registry):
+def test_exports_of_every_shape(name, registry, demo_store):
     """PNG map, PDF brief and XLSX workbooks of a region outside the data and of a village: made, and "no data" said."""
     ds = _dataset(registry, name)
     period, settings = ds.latest_period, Settings()

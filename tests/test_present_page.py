@@ -1,11 +1,14 @@
 """Presentation mode: the slide deck (pure) and the page in Streamlit's AppTest."""
 
+import html
+import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from ucj_dash.analysis.settings import Settings
+from ucj_dash.datasets import store
 from ucj_dash.text import fmt
 from ucj_dash.views import mapview, slides
 
@@ -13,6 +16,17 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 NTT = "53"
 BASE = ["title", "map", "figures", "priority", "cost"]
 SIMULATED = "Data simulasi / simulated data"
+
+
+def name_of(dataset_id: str) -> str:
+    """A demo source's name as stored in its meta.json (read here, not through the code under test)."""
+    return json.loads((store.dataset_path(dataset_id) / "meta.json").read_text(encoding="utf-8"))["name"]
+
+
+def ucj_line(participants_month: str = "Des 2024", workers_month: str = "Agu 2024") -> str:
+    """The UCJ coverage's source as a slide shows it (HTML-escaped): participants of the month, Sakernas of August."""
+    return html.escape(f"Cakupan UCJ — pembilang: {name_of('demo-peserta')}, {participants_month} · "
+                       f"penyebut: {name_of('demo-sakernas')}, {workers_month}", quote=False)
 
 
 # ---- the deck
@@ -58,19 +72,29 @@ def test_resolve_unknown_key_and_direct_child_link(registry):
     assert slides.query({"region": NTT}, "figures", True) == {"region": NTT, "slide": "figures", "children": "1"}
 
 
-def test_missing_figures_are_dashes_not_zero(demo_dataset):
-    row = mapview.region_row(demo_dataset, "99", demo_dataset.latest_period, Settings())  # no such region: all NaN
+def test_each_kind_of_slide_names_the_sources_of_what_it_shows(demo_figures):
+    assert slides.slide_pairs("map", "extreme_poverty") == ("extreme_poverty",)
+    assert slides.slide_pairs("figures") == ("ucj", "extreme_poverty", "vulnerable")
+    assert slides.slide_pairs("priority", coverage="vulnerable") == ("vulnerable", "extreme_poverty", "extreme_poor_workers")
+    assert slides.slide_pairs("cost") == ("vulnerable", "extreme_poor_workers")
+    assert len(slides.slide_pairs("title")) == 4
+    lines = slides.source_lines(demo_figures, "map", "2024-07", "id", metric_pair="ucj")
+    assert lines == [html.unescape(ucj_line("Jul 2024", "Agu 2023"))]
+
+
+def test_missing_figures_are_dashes_not_zero(demo_figures):
+    row = mapview.region_row(demo_figures, "99", demo_figures.latest_period, Settings())  # no such region: all NaN
     figures = slides.key_figures(row, "99", Settings(), "id")
     assert [f.value for f in figures] == [fmt.NO_DATA] * 4
     assert all(line.monthly == fmt.NO_DATA and line.yearly == fmt.NO_DATA for line in slides.cost_lines(row, Settings(), "id"))
     assert not any(line.known for line in slides.cost_lines(row, Settings(), "id"))
 
 
-def test_priority_slide_lists_no_region_without_figures(demo_dataset, registry):
+def test_priority_slide_lists_no_region_without_figures(demo_figures, registry):
     """Children that lack every figure the rule uses are not "priorities" 1, 2, 3…: the list is empty."""
     from ucj_dash.analysis.priority import Rule
 
-    children = mapview.children_table(demo_dataset, registry, NTT, demo_dataset.latest_period, Settings())
+    children = mapview.children_table(demo_figures, registry, NTT, demo_figures.latest_period, Settings())
     items = slides.priority_items(children, Settings(), Rule(), "id")
     assert len(items) == slides.PRIORITY_TOP and [i.rank for i in items] == list(range(1, slides.PRIORITY_TOP + 1))
     blank = children.assign(**{c: float("nan") for c in ("extreme_poverty_rate_pct", "uncovered_extreme_poor_workers",
@@ -106,13 +130,18 @@ def _counter(at: AppTest) -> str:
     return text[start:text.index("</div>", start)]
 
 
-def test_title_slide_shows_region_period_dataset_and_simulated_label(demo_dataset):
+def test_title_slide_shows_region_period_dataset_and_simulated_label(demo_figures):
     at = _open(region=NTT, slide="title")
     text = _html(at)
     assert "<h1>Nusa Tenggara Timur</h1>" in text
     assert 'data-testid="ucj-sim-big"' in text and SIMULATED in text
-    assert f"Periode data: {demo_dataset.latest_period}" in text
-    assert f"Dataset: {demo_dataset.meta.name}" in text
+    assert f"Periode data: {demo_figures.latest_period}" in text
+    assert f"Dataset: {html.escape(demo_figures.meta.name, quote=False)}" in text  # the summary of the sources
+    # the source and period of each figure: participants of December, Sakernas of August, BPS poverty of March
+    assert ucj_line() in text
+    poverty = html.escape(name_of("demo-kemiskinan"), quote=False)
+    assert f"Kemiskinan ekstrem — pembilang: {poverty}, Mar 2024 · penyebut: {poverty}, Mar 2024" in text
+    assert "Aparat desa terdaftar — pembilang: " in text
     assert _counter(at) == "1 / 5"
 
 
@@ -122,15 +151,33 @@ def test_no_slide_parameter_opens_the_title_and_names_it_in_the_url():
     assert _param(at, "slide") == "title" and _param(at, "region") == NTT
 
 
-def test_figures_slide_shows_coverage_as_formatted(demo_dataset):
+def test_figures_slide_shows_coverage_as_formatted(demo_figures):
     at = _open(region=NTT, slide="figures")
-    row = mapview.region_row(demo_dataset, NTT, demo_dataset.latest_period, Settings())
+    row = mapview.region_row(demo_figures, NTT, demo_figures.latest_period, Settings())
     text = _html(at)
     assert "Angka kunci — Nusa Tenggara Timur" in text
     assert f'<div class="ucj-fig-value">{fmt.percent(row["ucj_coverage_pct"], "id")}</div>' in text
     assert f'<div class="ucj-fig-value">{fmt.percent(row["extreme_poverty_rate_pct"], "id", 2)}</div>' in text
     assert "Baseline 0,83% (BPS" in text and "Maret 2024" in text  # constants with their source
+    assert ucj_line() in text and "Kemiskinan ekstrem — pembilang: " in text
+    assert "Aparat desa terdaftar" not in text  # not a figure of this slide
     assert _counter(at) == "3 / 5"
+
+
+def test_a_kecamatan_figures_slide_says_why_coverage_is_missing():
+    """Sakernas gives employed workers by kabupaten: a kecamatan's UCJ coverage is "—", with the reason."""
+    at = _open(region="53.02.02", slide="figures")
+    text = _html(at)
+    assert f'<div class="ucj-fig-value">{fmt.NO_DATA}</div>' in text
+    assert "Cakupan UCJ: penyebut hanya tersedia sampai tingkat kabupaten/kota" in text
+
+
+def test_map_slide_names_the_source_of_its_metric():
+    at = _open(region=NTT, slide="map", metric="extreme_poverty")
+    text = _html(at)
+    poverty = html.escape(name_of("demo-kemiskinan"), quote=False)
+    assert f"Kemiskinan ekstrem — pembilang: {poverty}, Mar 2024" in text
+    assert html.escape(name_of("demo-sakernas"), quote=False) not in text
 
 
 @pytest.mark.parametrize("key", BASE)
@@ -142,7 +189,7 @@ def test_every_slide_is_labelled_simulated(key):
     assert _param(at, "slide") == key
 
 
-def test_priority_and_cost_slides(demo_dataset):
+def test_priority_and_cost_slides(demo_figures):
     at = _open(region=NTT, slide="priority")
     text = _html(at)
     assert text.count("<tr data-code=") == 8 and "kemiskinan ekstrem" in text
@@ -150,7 +197,10 @@ def test_priority_and_cost_slides(demo_dataset):
     text = _html(at)
     assert "Biaya menutup kesenjangan — Nusa Tenggara Timur" in text
     assert "Rp 16.800 per pekerja per bulan" in text and "PP 44/2015" in text
-    row = mapview.region_row(demo_dataset, NTT, demo_dataset.latest_period, Settings())
+    # the cost rests on the vulnerable and extreme-poor workers (participants' source), not on Sakernas
+    assert "Cakupan pekerja rentan — pembilang: " in text and "Cakupan pekerja miskin ekstrem — pembilang: " in text
+    assert html.escape(name_of("demo-sakernas"), quote=False) not in text
+    row = mapview.region_row(demo_figures, NTT, demo_figures.latest_period, Settings())
     yearly = fmt.rupiah(row["uncovered_vulnerable_workers"] * 16_800 * 12, "id")
     assert f'<td class="ucj-num">{yearly}</td>' in text
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -68,7 +69,7 @@ def is_running() -> bool:
 
 def is_built() -> bool:
     """Whether boundary layers and the demo dataset are in place (the app can start)."""
-    return boundaries.read_manifest() is not None and store.exists(store.DEMO_ID)
+    return boundaries.read_manifest() is not None and all(store.exists(i) for i in demo.SOURCES)
 
 
 def registry() -> Registry:
@@ -86,17 +87,23 @@ def compile_translations(force: bool = False, log=print, locale_dir: Path = i18n
             tmp.replace(mo)
 
 
+LEGACY_DEMO_ID = "demo"
+
+
 def build_demo(force: bool = False, log=print) -> None:
-    """Generate and store the demo dataset unless it is stored already for these boundaries."""
+    """Generate and store the four simulated demo sources unless they are stored already for these boundaries."""
     manifest = boundaries.read_manifest() or {}
     stamp = manifest.get("sources", {}).get("wilayah", {}).get("commit", "")
-    if not force and store.exists(store.DEMO_ID) and store.read_meta(store.DEMO_ID).extra.get("registry_commit") == stamp:
+    current = all(store.exists(i) and store.read_meta(i).extra.get("registry_commit") == stamp for i in demo.SOURCES)
+    if not force and current:
         return
-    log("Membangkitkan data demo (simulasi) / generating the demo dataset (simulated)…")
-    dataset = demo.generate(registry())
-    dataset.meta.extra["registry_commit"] = stamp
-    dataset.meta.extra["seed"] = demo.SEED
-    store.save(dataset)
+    log("Membangkitkan data demo (simulasi) / generating the demo data (simulated)…")
+    with store.writing():
+        for meta, figures in demo.generate(registry()):
+            meta.extra.update(registry_commit=stamp, seed=demo.SEED)
+            store.save(meta, figures)
+        if store.dataset_path(LEGACY_DEMO_ID).is_dir():  # the single demo dataset of earlier versions
+            shutil.rmtree(store.dataset_path(LEGACY_DEMO_ID), ignore_errors=True)
 
 
 def run(force: bool = False, log=print) -> dict:

@@ -2,20 +2,26 @@
 
 Commands: ``build`` (compiled translations, boundaries and demo data), ``build-boundaries``,
 ``build-demo``, ``info`` (what is installed: counts, sources, datasets),
-``import`` (check a CSV/XLSX file and store it as a dataset; exit code 2 on
-errors, 1 when warnings were not confirmed), ``template`` (write the import
-templates), ``plan`` (a funding plan as JSON; exit code 2 on bad input).
+``import`` (check a CSV/XLSX file and store it as a dataset, or with ``--append-to``
+as a new version of a stored one; exit code 2 on errors, 1 when warnings were not
+confirmed), ``versions`` (a dataset's versions), ``rollback`` (a new version with an
+earlier version's periods), ``template`` (write the import templates), ``plan`` (a
+funding plan as JSON) and ``export`` (a region and its children with every count,
+indicator and source, as CSV, XLSX or JSON). Bad input exits with code 2 and a message
+in both languages; nothing is written then.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import uuid
 from pathlib import Path
 
 from ucj_dash import audit, build
-from ucj_dash.datasets import store
+from ucj_dash.datasets import composition, store
 from ucj_dash.errors import UserError
 from ucj_dash.geography import boundaries
 from ucj_dash.paths import geo_dir
@@ -33,7 +39,8 @@ def info() -> dict:
         }
         out["boundaries"]["villages_without_boundary"] = len(manifest["villages_without_boundary"])
     for meta in store.list_datasets():
-        out["datasets"].append({"id": meta.id, "name": meta.name, "source": meta.source, "as_of": meta.as_of, "simulated": meta.simulated})
+        out["datasets"].append({"id": meta.id, "name": meta.name, "source": meta.source, "as_of": meta.as_of,
+                                "simulated": meta.simulated, "version": store.current_version_number(meta.id)})
     return out
 
 
@@ -50,13 +57,23 @@ def write_templates(folder: str) -> None:
 
 
 def import_file(args) -> int:
-    """``import``: check the file, print the report, store it when clean (and confirmed)."""
+    """``import``: check the file, print the report, store it when clean (and confirmed): as a new dataset,
+    or with ``--append-to`` as a new version of a stored one."""
     import pandas as pd
 
     from ucj_dash.datasets import importer
     from ucj_dash.text.i18n import t
 
-    path, lang = Path(args.file), args.lang
+    path, lang, append_to = Path(args.file), args.lang, args.append_to
+    if append_to is not None:
+        if store.is_demo(append_to):
+            raise UserError("import.error.append_demo")
+        store.require(append_to)  # before the work: a clear message for a wrong id
+    else:
+        if not (args.name or "").strip():
+            raise UserError("import.error.no_name")
+        if not (args.source or "").strip():
+            raise UserError("import.error.no_source")
     if not path.is_file():
         raise UserError("import.error.file_not_found", path=str(path))
     report = importer.check(path.read_bytes(), path.name, registry())
@@ -82,25 +99,130 @@ def import_file(args) -> int:
     try:
         dataset = importer.store_import(
             report, name=args.name, source=args.source, as_of=args.as_of, description=args.description,
-            dataset_id=args.dataset_id, accept_warnings=accept,
+            dataset_id=args.dataset_id, append_to=append_to, accept_warnings=accept,
         )
     except UserError as exc:
-        audit.record("import", "refused", "cli", args.dataset_id, file_sha256=report.sha256, reason=exc.key)
+        audit.record("import", "refused", "cli", append_to or args.dataset_id, file_sha256=report.sha256, reason=exc.key)
         raise
-    audit.record("import", "ok", "cli", dataset.meta.id, file_sha256=report.sha256)
+    number = dataset.version.number
+    audit.record("import", "ok", "cli", dataset.meta.id, file_sha256=report.sha256, version=number,
+                 **({"append": True} if append_to is not None else {}))
     if args.activate:
-        store.set_active(dataset.meta.id)
+        composition.use_everywhere(dataset.meta.id)
         audit.record("activate", "ok", "cli", dataset.meta.id)
-    print(t("import.cli.stored", lang, id=dataset.meta.id, n=report.rows_imported, path=store.dataset_path(dataset.meta.id)))
+    if append_to is None:
+        print(t("import.cli.stored", lang, id=dataset.meta.id, n=report.rows_imported, path=store.dataset_path(dataset.meta.id)))
+        return 0
+    before = store.read_version(dataset.meta.id, number - 1).periods if number > 1 else {}
+    written = sorted(dataset.version.provenance.get("periods") or [p for p, e in dataset.version.periods.items() if e.version == number])
+    added = [p for p in written if p not in before]
+    replaced = [p for p in written if p in before]
+    print(t("cli.import.appended", lang, id=dataset.meta.id, version=number, n=report.rows_imported,
+            added=", ".join(added) or "–", replaced=", ".join(replaced) or "–"))
+    return 0
+
+
+def versions_command(args) -> int:
+    """``versions``: every version of a dataset, the one in use marked ``*``."""
+    from ucj_dash.text.i18n import t
+
+    lang = args.lang
+    dataset = store.require(args.dataset_id)
+    current = dataset.version.number
+    actions = {
+        "create": t("cli.versions.create", lang),
+        "append": t("cli.versions.append", lang),
+        "rollback": t("cli.versions.rollback", lang),
+    }
+    history = store.versions(args.dataset_id)
+    print(t("cli.versions.header", lang, id=dataset.meta.id, name=dataset.meta.name, n=len(history), current=current))
+    for version in history:
+        marker = "*" if version.number == current else " "
+        prov = version.provenance
+        written = sorted(p for p, e in version.periods.items() if e.version == version.number)
+        print(f"{marker} {version.number:>4}  {actions.get(version.action, version.action)}  {version.created_at}")
+        print("        " + t("cli.versions.periods", lang, periods=", ".join(sorted(version.periods)) or "–",
+                               written=", ".join(written) or "–"))
+        if "from_version" in prov:
+            print("        " + t("cli.versions.from", lang, version=prov["from_version"]))
+        if prov.get("file_name"):
+            print("        " + t("cli.versions.file", lang, file=prov["file_name"], sha=str(prov.get("file_sha256", ""))[:12],
+                                   as_of=prov.get("as_of", "") or "–"))
+    print(t("cli.versions.current", lang, version=current, id=dataset.meta.id))
+    return 0
+
+
+def rollback_command(args) -> int:
+    """``rollback``: a new version of the dataset holding the periods of an earlier version."""
+    from ucj_dash.text.i18n import t
+
+    dataset_id, lang = args.dataset_id, args.lang
+    try:
+        if store.is_demo(dataset_id):
+            raise UserError("cli.rollback.error.demo")
+        store.require(dataset_id)
+        try:
+            target = int(str(args.version).strip())
+        except ValueError:
+            raise UserError("data.error.no_version", id=dataset_id[:70], version=str(args.version)[:10]) from None
+        store.read_version(dataset_id, target)  # a clear message before the lock
+        dataset = store.roll_back(dataset_id, target)
+    except UserError as exc:
+        audit.record("rollback", "refused", "cli", dataset_id if store.ID_RE.match(dataset_id or "") else None, reason=exc.key)
+        raise
+    audit.record("rollback", "ok", "cli", dataset_id, from_version=target, version=dataset.version.number)
+    print(t("cli.rollback.done", lang, id=dataset_id, version=dataset.version.number, from_version=target,
+            periods=", ".join(dataset.periods) or "–"))
+    return 0
+
+
+def _write_file(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` whole or not at all (a temporary file renamed into place)."""
+    if not path.parent.is_dir():
+        raise UserError("cli.export.error.folder", path=str(path.parent)[:200])
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        tmp.write_bytes(content)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def export_command(args) -> int:
+    """``export``: a region and its children with every count, indicator and source, as CSV, XLSX or JSON."""
+    from ucj_dash.analysis.settings import Settings
+    from ucj_dash.datasets import figures as figures_module
+    from ucj_dash.exports import records
+    from ucj_dash.text.i18n import t
+
+    settings = Settings()
+    reg = registry()
+    region = reg.require(args.region)
+    comp = records.parse_composition(args.composition)
+    figs = figures_module.load(comp, int(settings["denominator_max_age_months"]))
+    period = records.check_period(figs, args.period)
+    table = records.records(figs, reg, region, period, settings)
+    if args.format == "csv":
+        content = records.to_csv(table, args.lang)
+    elif args.format == "xlsx":
+        content = records.to_xlsx(table, records.sources(figs))
+    else:
+        content = records.to_json(table, figs, region, period)
+    out = Path(args.out)
+    _write_file(out, content)
+    print(t("cli.export.written", lang=args.lang, path=str(out), n=len(table), region=region, period=period))
     return 0
 
 
 def plan_command(args) -> int:
-    """``plan``: a funding plan for one region on the active dataset, written as JSON (to ``--out`` or stdout)."""
+    """``plan``: a funding plan for one region on the default composition's figures, written as JSON (to ``--out`` or stdout)."""
     from ucj_dash.analysis import funding
+    from ucj_dash.analysis.settings import Settings
+    from ucj_dash.datasets import figures as figures_module
 
+    max_age = int(Settings()["denominator_max_age_months"])
     result = funding.plan(
-        store.load(store.active_id()), registry(), args.region, args.goal, args.years, package=args.package,
+        figures_module.load(composition.default(), max_age), registry(), args.region, args.goal, args.years, package=args.package,
         split=args.split, phasing=args.phasing, period=args.period, village_budget_rp=args.village_budget,
         village_budget_source=args.village_budget_source, budget_share_pct=args.budget_share,
     )
@@ -123,20 +245,40 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--force", action="store_true", help="rebuild even if current")
     sub.add_parser("info", help="print what is installed: counts, sources, datasets")
-    p = sub.add_parser("import", help="check a CSV/XLSX file of counts and store it as a dataset")
+    p = sub.add_parser("import", help="check a CSV/XLSX file of counts and store it as a dataset (or a new version of one)")
     p.add_argument("file", help="CSV or XLSX file (see the template)")
-    p.add_argument("--name", required=True, help="dataset name shown with every figure")
-    p.add_argument("--source", required=True, help="where the figures come from (institution, document)")
+    p.add_argument("--name", default=None, help="dataset name shown with every figure (required for a new dataset)")
+    p.add_argument("--source", default=None, help="where the figures come from: institution, document (required for a new dataset)")
+    p.add_argument("--append-to", dest="append_to", default=None, metavar="ID",
+                   help="add the file's periods to stored dataset ID as a new version "
+                        "(a period it has is replaced; the old version is kept)")
     p.add_argument("--as-of", required=True, dest="as_of", help="date of the figures: YYYY-MM or YYYY-MM-DD")
     p.add_argument("--description", default="", help="optional longer description")
     p.add_argument("--id", dest="dataset_id", default=None, help="dataset id (default: from the name and file checksum)")
     p.add_argument("--yes", action="store_true", help="import even if the check gave warnings")
-    p.add_argument("--activate", action="store_true", help="make it the default dataset of the app")
+    p.add_argument("--activate", action="store_true", help="make it the default source of every group of counts it has")
     p.add_argument("--report", default=None, help="also write the check report as CSV to this path")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the report")
+    p = sub.add_parser("versions", help="list the versions of a stored dataset (the one in use marked *)")
+    p.add_argument("dataset_id", metavar="ID", help="dataset id (see `info`)")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the listing")
+    p = sub.add_parser("rollback", help="make an earlier version's periods current again, as a new version")
+    p.add_argument("dataset_id", metavar="ID", help="dataset id (see `info`)")
+    p.add_argument("version", metavar="VERSION", help="number of the version to go back to (see `versions`)")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the messages")
+    p = sub.add_parser("export", help="a region and its children: every count, indicator and source (CSV, XLSX or JSON)")
+    p.add_argument("--region", required=True, help="Kemendagri region code, e.g. 53.02 or 5302 (ID: the nation)")
+    p.add_argument("--period", default=None, help="data period YYYY-MM (default: the latest)")
+    p.add_argument("--composition", default=None,
+                   help="sources per group on top of the default, e.g. p:<id>,w:<id> (p participants, w workers, "
+                        "v vulnerable, x poverty, o officials)")
+    p.add_argument("--format", choices=("csv", "xlsx", "json"), required=True, help="file format")
+    p.add_argument("--out", required=True, help="file to write")
+    p.add_argument("--lang", choices=("id", "en"), default="id",
+                   help="language of the messages; CSV decimal mark (id: comma, en: point)")
     p = sub.add_parser("template", help="write the import templates (CSV and XLSX)")
     p.add_argument("--out", default=".", help="folder to write ucj_template.csv and ucj_template.xlsx into")
-    p = sub.add_parser("plan", help="funding plan: who pays to enrol a region's uncovered workers (active dataset)")
+    p = sub.add_parser("plan", help="funding plan: who pays to enrol a region's uncovered workers (default sources)")
     p.add_argument("--region", required=True, help="Kemendagri region code, e.g. 53.02")
     p.add_argument("--goal", required=True, help="extreme-poor, vulnerable, officials or target")
     p.add_argument("--years", required=True, help="year range, e.g. 2026-2029")
@@ -163,6 +305,12 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(info(), indent=1, ensure_ascii=False))
         elif args.command == "import":
             return import_file(args)
+        elif args.command == "versions":
+            return versions_command(args)
+        elif args.command == "rollback":
+            return rollback_command(args)
+        elif args.command == "export":
+            return export_command(args)
         elif args.command == "template":
             write_templates(args.out)
         elif args.command == "plan":

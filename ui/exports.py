@@ -1,4 +1,4 @@
-"""Download buttons for the map PNG, the PDF brief and the XLSX workbook .
+"""Download buttons for the map PNG, the PDF brief and the XLSX workbook.
 
 The files are made only when a button is clicked: ``st.download_button`` is
 given a callable, which Streamlit runs on click in its own thread, and
@@ -11,7 +11,7 @@ import streamlit as st
 
 from ucj_dash.analysis import priority
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.datasets.dataset import Dataset
+from ucj_dash.datasets.figures import Figures
 from ucj_dash.exports import brief, mapimage, workbook
 from ucj_dash.exports.filenames import export_filename
 from ucj_dash.geography.regions import Registry
@@ -25,9 +25,12 @@ MIME = {
 }
 
 
-def export_buttons(ds: Dataset, reg: Registry, view: drill.View, settings: Settings, lang: str,
+def export_buttons(ds: Figures, reg: Registry, view: drill.View, settings: Settings, lang: str,
                    rule: priority.Rule | None = None, key_prefix: str = "export") -> None:
-    """Three download buttons for ``view``: the map as PNG (A4 width, 300 dpi), the brief as PDF, the workbook as XLSX."""
+    """Three download buttons for ``view``: the map as PNG (A4 width, 300 dpi), the brief as PDF, the workbook as XLSX.
+
+    ``ds`` is the figures the page shows (several datasets: each file names the source and period of each
+    figure; its name says "simulasi" when any of them is simulated)."""
     period = view.period or ds.latest_period
     region = view.region
     name = reg.name(region)

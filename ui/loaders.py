@@ -19,11 +19,11 @@ import streamlit.config
 import xstatic.pkg.leaflet
 
 from ucj_dash import build
-from ucj_dash.analysis import priority, profile
+from ucj_dash.analysis import indicators, priority, profile
 from ucj_dash.analysis.indicators import METRICS
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.datasets import importer, store
-from ucj_dash.datasets.dataset import Dataset
+from ucj_dash.datasets import composition, figures as figures_module, importer, store
+from ucj_dash.datasets.figures import Figures
 from ucj_dash.geography import boundaries
 from ucj_dash.geography.regions import Level, Registry, level_of
 from ucj_dash.text.i18n import t
@@ -97,13 +97,45 @@ def registry() -> Registry:
     return reg
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def dataset(dataset_id: str = store.DEMO_ID) -> Dataset:
-    """A stored dataset, loaded once per process; the 4 most recently used are kept (each is
-    hundreds of MB rolled up), so sessions switching datasets cannot grow the server without bound."""
-    ds = store.load(dataset_id)
-    _freeze_heap()
-    return ds
+def store_state() -> tuple:
+    """What the stored datasets and the default composition are now (each dataset's current version and
+    the default's file time): read on every rerun, so an import from the command line shows on the next."""
+    path = composition.default_path()
+    return store.state(), path.stat().st_mtime_ns if path.exists() else 0
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _default_composition(state: tuple) -> composition.Composition:
+    return composition.default()
+
+
+def default_composition() -> composition.Composition:
+    """The admin's default composition, read again whenever the store changes."""
+    return _default_composition(store_state())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _candidates(state: tuple) -> dict[str, list[tuple[str, str, bool]]]:
+    return {g: [(i, store.read_meta(i).name, store.read_meta(i).simulated) for i in composition.candidates(g)] for g in composition.GROUPS}
+
+
+def source_candidates() -> dict[str, list[tuple[str, str, bool]]]:
+    """Per indicator group: (id, name, simulated) of every stored dataset that holds its counts."""
+    return _candidates(store_state())
+
+
+def source_key(comp: composition.Composition, max_age_months: int) -> tuple:
+    """What identifies a composition's figures: its sources, their current versions and the alignment setting."""
+    versions = tuple(sorted((i, store.current_version_number(i)) for i in comp.dataset_ids() if store.exists(i)))
+    return comp.sources, versions, int(max_age_months)  # the same as that Figures' ``key``
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def figures(key: tuple) -> Figures:
+    """The figures of a composition (light: metadata and version manifests; period tables are read on
+    demand and a few kept, see :mod:`ucj_dash.datasets.figures`)."""
+    sources, _, max_age = key
+    return figures_module.load(composition.Composition(sources), max_age)
 
 
 @st.cache_resource(show_spinner=False, max_entries=48)
@@ -133,48 +165,51 @@ def manifest() -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def children_table_cached(dataset_id: str, parent: str, period: str, settings_key: tuple, level: int | None = None) -> pd.DataFrame:
-    """:func:`mapview.children_table` (descendants at ``level`` when given), cached per view."""
+def children_table_cached(key: tuple, parent: str, period: str, settings_key: tuple, level: int | None = None) -> pd.DataFrame:
+    """:func:`mapview.children_table` (descendants at ``level`` when given), cached per view and data version."""
     return mapview.children_table(
-        dataset(dataset_id), registry(), parent, period, Settings.from_key(settings_key), None if level is None else Level(level)
+        figures(key), registry(), parent, period, Settings.from_key(settings_key), None if level is None else Level(level)
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def layer_geojson_cached(dataset_id, parent, period, metric_key, classification, lang, selected, settings_key) -> str:
+def layer_geojson_cached(key: tuple, parent, period, metric_key, classification, lang, selected, settings_key) -> str:
     settings_ = Settings.from_key(settings_key)
-    table = children_table_cached(dataset_id, parent, period, settings_key)
+    table = children_table_cached(key, parent, period, settings_key)
     metric = METRICS[metric_key]
     classes = mapview.classify(table[metric.column], metric, classification, settings_, lang)
     geoms = children_geoms(parent, Level(level_of(parent) + 1))
-    return mapview.layer_geojson(table, geoms, metric, classes, period, dataset(dataset_id), lang, selected)
+    return mapview.layer_geojson(table, geoms, metric, classes, period, figures(key), lang, selected)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def profile_cached(dataset_id: str, code: str, period: str, settings_key: tuple):
+def profile_cached(key: tuple, code: str, period: str, settings_key: tuple):
     """A region's trend over every period and its village officials in ``period`` (the profile's slow parts)."""
-    ds, settings_ = dataset(dataset_id), Settings.from_key(settings_key)
-    return profile.trend(ds, code, settings_), profile.village_officials(ds, code, period)
+    figs, settings_ = figures(key), Settings.from_key(settings_key)
+    return profile.trend(figs, code, settings_), profile.village_officials(figs, code, period)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def priority_view_cached(dataset_id, parent, level: int, period, settings_key, rule_items: tuple, lang) -> tuple[pd.DataFrame, str]:
+def priority_view_cached(key: tuple, parent, level: int, period, settings_key, rule_items: tuple, lang) -> tuple[pd.DataFrame, str]:
     """The ranked regions (with a ``reason`` column) and the bivariate map's GeoJSON, cached per view and rule."""
     settings_ = Settings.from_key(settings_key)
     rule = priority.Rule(**dict(rule_items))
-    table = children_table_cached(dataset_id, parent, period, settings_key, level)
+    table = children_table_cached(key, parent, period, settings_key, level)
     ranked = priority.rank(table, settings_, rule)
     ranked["reason"] = priority.reasons(ranked, settings_, lang, rule.coverage)
     geoms = children_geoms(parent, Level(level))
     classes = priority.quadrant_classes(ranked["quadrant"], lang)
+    coverage_pair = indicators.COVERAGES[rule.coverage].pair
     geojson = mapview.layer_geojson(
-        ranked, geoms, None, classes, period, dataset(dataset_id), lang, value_text=priority.map_text(ranked, lang, rule.coverage)
+        ranked, geoms, None, classes, period, figures(key), lang, value_text=priority.map_text(ranked, lang, rule.coverage),
+        pairs=(coverage_pair, "extreme_poverty"),
     )
     return ranked, geojson
 
 
 def forget_datasets() -> None:
-    """Forget cached datasets and the views made from them: an id freed by a delete may be reused by a later import."""
-    dataset.clear()
-    for cached in (children_table_cached, layer_geojson_cached, profile_cached, priority_view_cached):
+    """Forget cached figures and the views made from them: an id freed by a delete may be reused by a later import."""
+    figures.clear()
+    figures_module.forget()
+    for cached in (children_table_cached, layer_geojson_cached, profile_cached, priority_view_cached, _default_composition, _candidates):
         cached.clear()

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dataclasses import replace
+
 from ucj_dash.analysis import priority
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.datasets import store
-from ucj_dash.datasets.dataset import Dataset
+from ucj_dash.datasets import composition
+from ucj_dash.datasets.figures import Figures
 from ucj_dash.errors import UserError
 from ucj_dash.geography.regions import Registry
 from ucj_dash.views import drill
-from ui.loaders import dataset, registry
+from ui import loaders
+from ui.loaders import registry
 
 SETTINGS_KEY = "settings_overrides"
 REGION_TARGETS_KEY = "region_targets"
@@ -31,15 +34,19 @@ def current_lang() -> str:
     return lang if lang in ("id", "en") else "id"
 
 
-def active_dataset_id() -> str:
-    """The dataset every page shows: this session's pick, else the stored default, else the demo.
+def session_composition(sources: str) -> tuple[composition.Composition, list[UserError]]:
+    """The composition a view's ``src`` names on top of the admin's default, with a notice per ignored part."""
+    return composition.from_query(sources, loaders.default_composition())
 
-    A pick whose dataset has been deleted since falls back the same way.
-    """
-    chosen = st.session_state.get("dataset_id")
-    if chosen and (chosen == store.DEMO_ID or store.exists(chosen)):
-        return chosen
-    return store.active_id()
+
+def figures_for(comp: composition.Composition) -> Figures:
+    """The figures of ``comp`` at its datasets' current versions, with this session's period-alignment setting."""
+    return loaders.figures(loaders.source_key(comp, int(settings()["denominator_max_age_months"])))
+
+
+def current_figures() -> Figures:
+    """The figures every page shows (the composition of the URL, else the default)."""
+    return figures_for(session_composition(current_view()[0].sources)[0])
 
 
 RULE_KEY = "priority_rule"
@@ -54,22 +61,27 @@ VIEW_KEY = "view_params"
 
 
 def current_view() -> tuple[drill.View, list[UserError]]:
-    """The view in the URL; a URL without one (the page menu drops it) keeps the session's last view."""
-    ds = dataset(active_dataset_id())
+    """The view in the URL; a URL without one (the page menu drops it) keeps the session's last view.
+
+    Its ``sources`` are the URL's composition made canonical (empty when it is the default); a
+    dataset the link names that is gone gives a notice and the default source for its group.
+    """
     params = st.query_params.to_dict()
     if not params and st.session_state.get(VIEW_KEY):
         params = dict(st.session_state[VIEW_KEY])
         st.query_params.update(params)
-    view, notices = drill.from_query(params, registry(), ds.periods)
+    comp, notices = session_composition(str(params.get("src", ""))[:600])
+    view, view_notices = drill.from_query(params, registry(), figures_for(comp).periods)
+    view = replace(view, sources="" if comp == loaders.default_composition() else comp.to_query())
     st.session_state[VIEW_KEY] = drill.to_query(view)
-    return view, notices
+    return view, notices + view_notices
 
 
-def page_setup() -> tuple[drill.View, list[UserError], Registry, Dataset, Settings, str]:
-    """What every page starts from: the view (and URL notices), registry, dataset, settings and period shown."""
+def page_setup() -> tuple[drill.View, list[UserError], Registry, Figures, Settings, str]:
+    """What every page starts from: the view (and URL notices), registry, figures, settings and period shown."""
     view, notices = current_view()
-    ds = dataset(active_dataset_id())
-    return view, notices, registry(), ds, settings(), view.period or ds.latest_period
+    figures = figures_for(session_composition(view.sources)[0])
+    return view, notices, registry(), figures, settings(), view.period or figures.latest_period
 
 
 def set_view(view: drill.View, **extra: str) -> None:

@@ -5,12 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ucj_dash.datasets.dataset import Dataset
+from dataclasses import replace
+
+from ucj_dash.datasets import composition
+from ucj_dash.datasets.dataset import PAIR_BY_KEY
+from ucj_dash.datasets.figures import Figures
 from ucj_dash.text.i18n import t
 from ucj_dash.text.markup import markdown as md
 from ucj_dash.views import drill, tables
+from ui import loaders
 from ui.loaders import registry
-from ui.state import current_view, page_params, set_view, settings
+from ui.state import current_view, page_params, session_composition, set_view, settings
 
 
 def region_search(lang: str, on_pick, key: str = "search") -> None:
@@ -58,9 +63,47 @@ def delta_style(change: float, higher_is_better: bool = True) -> dict:
     return {"delta_arrow": "up" if change > 0 else "down", "delta_color": "green" if good else "red"}
 
 
-def simulated_banner(ds: Dataset, lang: str) -> None:
+def simulated_banner(ds: Figures, lang: str) -> None:
     if ds.meta.simulated:
         st.warning(f"**{t('simulated.label', lang)}** — {t('simulated.short', lang)}", icon="⚠️")
+
+
+def sources_sidebar(lang: str) -> None:
+    """In the sidebar: which stored dataset gives each group of figures for this session (the link keeps
+    the choice; "default" goes back to the admin's composition)."""
+    view = current_view()[0]
+    comp = session_composition(view.sources)[0]
+    candidates = loaders.source_candidates()
+
+    def pick(group: str) -> None:
+        current = current_view()[0]
+        chosen = session_composition(current.sources)[0].with_source(group, st.session_state[f"src_{group}"])
+        sources = "" if chosen == loaders.default_composition() else chosen.to_query()
+        set_view(replace(current, sources=sources, period=None), **page_params())
+
+    def reset() -> None:
+        set_view(replace(current_view()[0], sources="", period=None), **page_params())
+
+    with st.sidebar.expander(t("sources.title", lang), expanded=bool(view.sources), icon=":material/database:"):
+        st.caption(t("sources.help", lang))
+        for group in composition.GROUPS:
+            options = [i for i, _, _ in candidates[group]]
+            names = {i: name + (f" · {t('prov.simulated', lang)}" if sim and "simula" not in name.lower() else "")
+                     for i, name, sim in candidates[group]}
+            if not options:
+                st.caption(f"{t('sources.group.' + group, lang)}: {t('sources.none', lang)}")
+                continue
+            st.session_state[f"src_{group}"] = comp.source(group) if comp.source(group) in options else options[0]
+            st.selectbox(t("sources.group." + group, lang), options, format_func=lambda i, n=names: n[i],
+                         key=f"src_{group}", on_change=pick, args=(group,))
+        if view.sources:
+            st.button(t("sources.reset", lang), on_click=reset, key="src_reset")
+
+
+def provenance_caption(figures: Figures, pairs: list[str], period: str, lang: str) -> None:
+    """Under a view: for each figure shown, where its numerator and denominator come from and for which months."""
+    lines = [f"**{t('pair.' + key, lang)}** — {md(figures.rate_provenance(PAIR_BY_KEY[key], period, lang))}" for key in pairs]
+    st.caption("  \n".join(lines))
 
 
 def language_switch(view: drill.View) -> None:

@@ -55,14 +55,15 @@ def browser() -> Browser:
 
 
 @contextmanager
-def streamlit_server(log: Path):
-    """``streamlit run app.py`` on a free port, as a user starts it; yields its base URL once healthy."""
+def streamlit_server(log: Path, env: dict[str, str] | None = None):
+    """``streamlit run app.py`` on a free port, as a user starts it (``env`` added to its environment, e.g.
+    its own ``UCJ_DATA_DIR``); yields its base URL once healthy."""
     port = _free_port()
     url = f"http://localhost:{port}"
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **(env or {})},
         )
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S

@@ -22,6 +22,8 @@ GROUPS = {
     "vulnerable": "uncovered_vulnerable_workers",
     "extreme_poor": "uncovered_extreme_poor_workers",
 }
+#: the pair each group's uncovered workers rest on
+PAIRS = {"vulnerable": "vulnerable", "extreme_poor": "extreme_poor_workers"}
 MONTHS_PER_YEAR = 12
 
 

@@ -19,19 +19,20 @@ import pandas as pd
 
 from ucj_dash.analysis import cost
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.datasets.dataset import COLUMNS, Dataset
+from ucj_dash.datasets.dataset import COLUMNS, PAIR_BY_KEY
+from ucj_dash.datasets.figures import Figures
 from ucj_dash.errors import UserError
 from ucj_dash.geography.regions import Level, Registry
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
 from ucj_dash.views import mapview
 
-#: goal → (indicator column of persons to enrol or None, the counts it rests on)
-GOALS: dict[str, tuple[str | None, tuple[str, ...]]] = {
-    "extreme-poor": ("uncovered_extreme_poor_workers", ("extreme_poor_workers", "extreme_poor_workers_covered")),
-    "vulnerable": ("uncovered_vulnerable_workers", ("vulnerable_workers", "vulnerable_covered")),
-    "officials": (None, ("village_officials", "village_officials_enrolled")),
-    "target": ("gap_to_target_workers", ("employed_workers", "active_participants")),
+#: goal → (indicator column of persons to enrol or None: whole − part of the pair, the pair it rests on)
+GOALS: dict[str, tuple[str | None, str]] = {
+    "extreme-poor": ("uncovered_extreme_poor_workers", "extreme_poor_workers"),
+    "vulnerable": ("uncovered_vulnerable_workers", "vulnerable"),
+    "officials": (None, "village_officials"),
+    "target": ("gap_to_target_workers", "ucj"),
 }
 #: package → whether the minimum JHT is added to JKK + JKM (price: :func:`cost.per_worker_monthly_rp`)
 PACKAGES = {"jkk-jkm": False, "with-jht": True}
@@ -235,12 +236,13 @@ def goal_workers(row: pd.Series, goal: str) -> tuple[int | None, list[str]]:
 
     The target gap is rounded up (reaching the target needs whole persons); the others are whole already.
     """
-    column, needs = GOALS[goal]
-    missing = [c for c in needs if pd.isna(row[c])]
-    if missing:
-        return None, missing
+    column, pair_key = GOALS[goal]
+    pair = PAIR_BY_KEY[pair_key]
+    missing = [c for c in (pair.whole, pair.part) if pd.isna(row[c])]
+    if missing or pd.isna(row[pair.column("whole")]):  # no matched sums: both counts are needed for the same regions
+        return None, missing or [pair.whole, pair.part]
     if column is None:
-        value = max(float(row["village_officials"]) - float(row["village_officials_enrolled"]), 0.0)
+        value = max(float(row[pair.column("whole")]) - float(row[pair.column("part")]), 0.0)
     else:
         value = float(row[column])
     return (math.ceil(value - 1e-9) if goal == "target" else round(value)), []
@@ -252,7 +254,7 @@ def _missing_text(missing: list[str], lang: str) -> str:
 
 
 def plan(
-    dataset: Dataset,
+    dataset: Figures,
     registry: Registry,
     code: str,
     goal: str,
@@ -308,19 +310,24 @@ def plan(
         item = s.item("ucj_target_pct")
         used["ucj_target_pct"] = {"value": s.target_for(code), "unit": "%", "region": own,
                                   "source": item.source if own is None else f"region target {own}", "as_of": item.as_of}
-    meta = dataset.meta
+    meta, pair = dataset.meta, PAIR_BY_KEY[GOALS[goal][1]]
+    sides = {}
+    for side, column in (("numerator", pair.part), ("denominator", pair.whole)):
+        src = dataset.provenance(column, period)
+        sides[side] = None if src is None else {"dataset_id": src.dataset_id, "dataset_name": src.name, "period": src.period,
+                                                 "as_of": src.as_of, "simulated": src.simulated}
     inputs = {"region": code, "region_name": registry.name(code), "goal": goal, "package": package,
               "years": [year_list[0], year_list[-1]], "phasing": shares, "split": [asdict(p) for p in parts],
               "period": period, "village_budget_rupiah": budget, "village_budget_source": village_budget_source,
               "budget_share_pct": budget_share}
-    provenance = {"dataset_id": meta.id, "dataset_name": meta.name, "source": meta.source, "as_of": meta.as_of,
-                  "simulated": bool(meta.simulated), "period": period, "settings": used}
+    provenance = {"composition": meta.id, "figures": sides, "simulated": bool(meta.simulated), "period": period,
+                  "text": {lang: dataset.rate_provenance(pair, period, lang) for lang in ("id", "en")}, "settings": used}
     if workers is None:
         return Plan(inputs, provenance, None, rate, None, {}, None, None, [],
                     no_data={"missing": missing, "reason": {lang: _missing_text(missing, lang) for lang in ("id", "en")}})
 
     new = largest_remainder(workers, shares)
-    employed, active = row["employed_workers"], row["active_participants"]
+    employed, active = row[PAIR_BY_KEY["ucj"].column("whole")], row[PAIR_BY_KEY["ucj"].column("part")]
     by_year, cumulative = [], 0
     for year, n in zip(year_list, new):
         cumulative += n
@@ -359,7 +366,7 @@ def _allocate(cost_y: int, parts: list[Part]) -> dict[str, int]:
 
 
 def village_burden(
-    dataset: Dataset, registry: Registry, code: str, period: str, goal: str, settings: Settings, source: str,
+    dataset: Figures, registry: Registry, code: str, period: str, goal: str, settings: Settings, source: str,
     amount_rp: int, budget_rp: float | None = None, budget_source: str | None = None, budget_share_pct: float = 100.0,
 ) -> VillageBurden:
     """``amount_rp`` (rupiah a year) of ``source`` shared across the region's villages in proportion to each one's

@@ -2,7 +2,9 @@
 
 Rates are in percent (0-100, may exceed 100 for bad data: flagged, not hidden),
 counts in persons, money in rupiah. A rate with a zero or missing denominator
-is NaN ("no data"), never 0.
+is NaN ("no data"), never 0. Every rate, "uncovered" count and gap rests on its
+pair's matched sums (:mod:`ucj_dash.analysis.matched`), never on a part and a
+whole summed over different regions.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ucj_dash.analysis.settings import Settings
+from ucj_dash.datasets.dataset import PAIRS
 
 
 def pct(part, whole):
@@ -22,6 +25,19 @@ def pct(part, whole):
     if whole is None or part is None or not np.isfinite(whole) or whole <= 0:
         return float("nan")
     return float(part) / float(whole) * 100
+
+
+def matched_sums(counts: pd.DataFrame) -> dict[str, tuple[pd.Series, pd.Series]]:
+    """Each pair's (part, whole) matched sums from ``counts``' ``<key>__part``/``__whole`` columns; a table
+    without them (one row per region, nothing summed) matches row by row: both known, or neither used."""
+    out = {}
+    for pair in PAIRS:
+        if pair.column("part") in counts:
+            out[pair.key] = (counts[pair.column("part")].astype("float64"), counts[pair.column("whole")].astype("float64"))
+        else:
+            both = counts[pair.part].notna() & counts[pair.whole].notna()
+            out[pair.key] = (counts[pair.part].where(both).astype("float64"), counts[pair.whole].where(both).astype("float64"))
+    return out
 
 
 def compute(counts: pd.DataFrame, settings: Settings | None = None) -> pd.DataFrame:
@@ -34,27 +50,28 @@ def compute(counts: pd.DataFrame, settings: Settings | None = None) -> pd.DataFr
     gap_to_target_workers (0 once the target is met), target_met, extreme_poverty_rate_pct,
     extreme_poverty_vs_baseline_pp, extreme_poverty_ratio_to_baseline,
     village_official_coverage_pct, coverage_over_100 (a data-quality flag: any
-    covered count above its whole).
+    covered count above its whole). Where a pair has no matched sums (only one of
+    its counts known) its rate, uncovered count and gap are NaN.
     """
     s = settings or Settings()
-    c = counts
-    out = pd.DataFrame(index=c.index)
-    codes = c.index.get_level_values(0) if isinstance(c.index, pd.MultiIndex) else c.index
-    out["ucj_coverage_pct"] = pct(c["active_participants"], c["employed_workers"])
-    out["registered_coverage_pct"] = pct(c["registered_participants"], c["employed_workers"])
-    out["vulnerable_coverage_pct"] = pct(c["vulnerable_covered"], c["vulnerable_workers"])
-    out["extreme_poor_worker_coverage_pct"] = pct(c["extreme_poor_workers_covered"], c["extreme_poor_workers"])
-    out["uncovered_workers"] = (c["employed_workers"] - c["active_participants"]).clip(lower=0)
-    out["unregistered_workers"] = (c["employed_workers"] - c["registered_participants"]).clip(lower=0)
-    out["uncovered_vulnerable_workers"] = (c["vulnerable_workers"] - c["vulnerable_covered"]).clip(lower=0)
-    out["uncovered_extreme_poor_workers"] = (c["extreme_poor_workers"] - c["extreme_poor_workers_covered"]).clip(lower=0)
+    m = matched_sums(counts)
+    out = pd.DataFrame(index=counts.index)
+    codes = counts.index.get_level_values(0) if isinstance(counts.index, pd.MultiIndex) else counts.index
+    out["ucj_coverage_pct"] = pct(*m["ucj"])
+    out["registered_coverage_pct"] = pct(*m["registered"])
+    out["vulnerable_coverage_pct"] = pct(*m["vulnerable"])
+    out["extreme_poor_worker_coverage_pct"] = pct(*m["extreme_poor_workers"])
+    out["uncovered_workers"] = (m["ucj"][1] - m["ucj"][0]).clip(lower=0)
+    out["unregistered_workers"] = (m["registered"][1] - m["registered"][0]).clip(lower=0)
+    out["uncovered_vulnerable_workers"] = (m["vulnerable"][1] - m["vulnerable"][0]).clip(lower=0)
+    out["uncovered_extreme_poor_workers"] = (m["extreme_poor_workers"][1] - m["extreme_poor_workers"][0]).clip(lower=0)
     out["target_pct"] = np.asarray(s.targets_for(codes), dtype="float64")
-    out["gap_to_target_workers"] = (c["employed_workers"] * out["target_pct"] / 100 - c["active_participants"]).clip(lower=0)
+    out["gap_to_target_workers"] = (m["ucj"][1] * out["target_pct"] / 100 - m["ucj"][0]).clip(lower=0)
     out["target_met"] = (out["ucj_coverage_pct"] >= out["target_pct"]).where(out["ucj_coverage_pct"].notna())
-    out["extreme_poverty_rate_pct"] = pct(c["extreme_poor_population"], c["population"])
+    out["extreme_poverty_rate_pct"] = pct(*m["extreme_poverty"])
     out["extreme_poverty_vs_baseline_pp"] = out["extreme_poverty_rate_pct"] - s.baseline_pct
     out["extreme_poverty_ratio_to_baseline"] = out["extreme_poverty_rate_pct"] / s.baseline_pct
-    out["village_official_coverage_pct"] = pct(c["village_officials_enrolled"], c["village_officials"])
+    out["village_official_coverage_pct"] = pct(*m["village_officials"])
     out["coverage_over_100"] = (
         (out["ucj_coverage_pct"] > 100)
         | (out["registered_coverage_pct"] > 100)
@@ -94,22 +111,32 @@ class Coverage:
     denominator: str
     column: str
     uncovered_column: str
+    pair: str  # the key of its :class:`~ucj_dash.datasets.dataset.Pair`
+
+    def sums(self, table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        """Matched (covered, whole) persons per row of ``table`` (NaN where no rate)."""
+        return matched_sums(table)[self.pair]
 
 
 COVERAGES: dict[str, Coverage] = {
     c.key: c
     for c in (
-        Coverage("employed_active", "active_participants", "employed_workers", "ucj_coverage_pct", "uncovered_workers"),
+        Coverage("employed_active", "active_participants", "employed_workers", "ucj_coverage_pct", "uncovered_workers", "ucj"),
         Coverage(
-            "employed_registered", "registered_participants", "employed_workers", "registered_coverage_pct", "unregistered_workers"
+            "employed_registered", "registered_participants", "employed_workers", "registered_coverage_pct",
+            "unregistered_workers", "registered",
         ),
-        Coverage("vulnerable", "vulnerable_covered", "vulnerable_workers", "vulnerable_coverage_pct", "uncovered_vulnerable_workers"),
+        Coverage(
+            "vulnerable", "vulnerable_covered", "vulnerable_workers", "vulnerable_coverage_pct", "uncovered_vulnerable_workers",
+            "vulnerable",
+        ),
         Coverage(
             "extreme_poor",
             "extreme_poor_workers_covered",
             "extreme_poor_workers",
             "extreme_poor_worker_coverage_pct",
             "uncovered_extreme_poor_workers",
+            "extreme_poor_workers",
         ),
     )
 }
@@ -117,11 +144,12 @@ DEFAULT_COVERAGE = "employed_active"
 
 
 def available_coverages(counts: pd.DataFrame) -> list[str]:
-    """Coverage measures the data can give (numerator and denominator both present somewhere).
+    """Coverage measures the data can give (a matched numerator and denominator somewhere).
 
     "employed_registered" is only offered where registered participants are given.
     """
-    return [k for k, c in COVERAGES.items() if counts[c.numerator].notna().any() and counts[c.denominator].notna().any()]
+    sums = matched_sums(counts)
+    return [k for k, c in COVERAGES.items() if sums[c.pair][1].notna().any()]
 
 
 @dataclass(frozen=True)
@@ -132,22 +160,24 @@ class Metric:
     column: str
     unit: str  # "%" or "orang"
     scheme: str  # ColorBrewer scheme name
+    pair: str  # the key of the :class:`~ucj_dash.datasets.dataset.Pair` it rests on
     diverging_around: str | None = None  # setting key of the centre of a diverging scale
 
 
 METRICS: dict[str, Metric] = {
     m.key: m
     for m in (
-        Metric("ucj_coverage", "ucj_coverage_pct", "%", "YlGnBu"),
-        Metric("vulnerable_coverage", "vulnerable_coverage_pct", "%", "PuBuGn"),
-        Metric("uncovered_workers", "uncovered_workers", "orang", "OrRd"),
+        Metric("ucj_coverage", "ucj_coverage_pct", "%", "YlGnBu", "ucj"),
+        Metric("vulnerable_coverage", "vulnerable_coverage_pct", "%", "PuBuGn", "vulnerable"),
+        Metric("uncovered_workers", "uncovered_workers", "orang", "OrRd", "ucj"),
         Metric(
             "extreme_poverty",
             "extreme_poverty_rate_pct",
             "%",
             "RdBu_r",
+            "extreme_poverty",
             diverging_around="extreme_poverty_baseline_pct",
         ),
-        Metric("village_officials", "village_official_coverage_pct", "%", "BuPu"),
+        Metric("village_officials", "village_official_coverage_pct", "%", "BuPu", "village_officials"),
     )
 }

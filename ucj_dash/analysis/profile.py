@@ -13,21 +13,21 @@ import pandas as pd
 
 from ucj_dash.analysis import indicators
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.datasets.dataset import COUNT_COLUMNS, Dataset
+from ucj_dash.datasets.figures import Figures
 from ucj_dash.geography.regions import NATION_CODE, Level, Registry, level_of, parent_of
 from ucj_dash.views import mapview
 
 
-def trend(dataset: Dataset, code: str, settings: Settings) -> pd.DataFrame:
-    """Counts and indicators of ``code`` for every period of the dataset, indexed by period.
+def trend(figures: Figures, code: str, settings: Settings) -> pd.DataFrame:
+    """Counts, matched sums and indicators of ``code`` for every period of the figures, indexed by period.
 
     Periods the data lacks for this region are rows of NaN, so a chart shows a gap, not a drop to 0.
     """
-    rows = dataset.region(code).reindex(dataset.periods)
-    counts = rows[list(COUNT_COLUMNS)].astype("float64")
+    rows = figures.region(code).reindex(figures.periods)
+    counts = rows.drop(columns=["level"]).astype("float64")
     counts.index = pd.Index([code] * len(counts), name="region_code")
     out = pd.concat([counts, indicators.compute(counts, settings)], axis=1)
-    out.index = pd.Index(dataset.periods, name="period")
+    out.index = pd.Index(figures.periods, name="period")
     return out
 
 
@@ -40,7 +40,7 @@ class SiblingRank:
     total: int  # every sibling, with or without data
 
 
-def sibling_rank(dataset: Dataset, registry: Registry, code: str, period: str, settings: Settings, column: str) -> SiblingRank:
+def sibling_rank(dataset: Figures, registry: Registry, code: str, period: str, settings: Settings, column: str) -> SiblingRank:
     """Rank of ``code`` among its siblings by ``column``, highest first (ties share the better rank)."""
     if code == NATION_CODE:
         return SiblingRank(1, 1, 1)
@@ -71,7 +71,7 @@ class VillageOfficials:
         return indicators.pct(self.villages_all_enrolled, self.villages_reporting)
 
 
-def village_officials(dataset: Dataset, code: str, period: str) -> VillageOfficials:
+def village_officials(dataset: Figures, code: str, period: str) -> VillageOfficials:
     """Officials enrolled in ``code`` and the share of its villages where all of them are enrolled.
 
     For a village itself the share is 0 or 100%. Villages whose official count
@@ -120,14 +120,14 @@ def coverage_figures(row: pd.Series, coverage: str) -> CoverageFigures:
     The target is the region's UCJ target, used as the yardstick for every denominator.
     """
     c = indicators.COVERAGES[coverage]
-    gap = float(gap_to_target(row.to_frame().T, coverage).iloc[0])
-    return CoverageFigures(float(row[c.numerator]), float(row[c.denominator]), float(row[c.column]),
-                           float(row[c.uncovered_column]), float(row["target_pct"]), gap)
+    frame = row.to_frame().T
+    gap = float(gap_to_target(frame, coverage).iloc[0])
+    covered, whole = (float(s.iloc[0]) for s in c.sums(frame))
+    return CoverageFigures(covered, whole, float(row[c.column]), float(row[c.uncovered_column]), float(row["target_pct"]), gap)
 
 
 def gap_to_target(table: pd.DataFrame, coverage: str) -> pd.Series:
-    """Persons to enrol per row for ``coverage`` to reach the row's target (0 once met, NaN without data)."""
-    c = indicators.COVERAGES[coverage]
-    whole = table[c.denominator].astype("float64")
-    covered = table[c.numerator].astype("float64")
+    """Persons to enrol per row for ``coverage`` to reach the row's target (0 once met, NaN without a
+    matched numerator and denominator)."""
+    covered, whole = indicators.COVERAGES[coverage].sums(table)
     return (whole * table["target_pct"].astype("float64") / 100 - covered).clip(lower=0)

@@ -66,6 +66,17 @@ DEFAULTS: dict[str, Setting] = {
         _S("class_very_low_below_pct", 25.0, "%", "Ambang kelas UCJ 'sangat rendah' (asumsi dasbor; Kemendagri tidak mempublikasikan ambang)", "2025"),
         _S("class_low_below_pct", 40.0, "%", "Ambang kelas UCJ 'rendah' (asumsi dasbor)", "2025"),
         _S("class_medium_below_pct", 60.0, "%", "Ambang kelas UCJ 'sedang' (asumsi dasbor; di atasnya 'tinggi')", "2025"),
+        _S(
+            "denominator_max_age_months",
+            12,
+            "bulan",
+            "Asumsi dasbor: umur terlama penyebut (mis. Sakernas, terbit sekali setahun untuk Agustus) yang masih dipakai "
+            "untuk pembilang bulanan",
+            "2025",
+            "Sakernas terbit setahun sekali: 12 bulan memakai Agustus lalu sampai Agustus berikutnya terbit; lebih tua "
+            "dari ini dianggap tidak ada data / Sakernas comes once a year: 12 months uses last August until the next "
+            "one is out; older counts as no data.",
+        ),
         _S("employed_population_m", 144.64, "juta orang", "BPS Sakernas, penduduk bekerja", "Agustus 2024"),
         _S("informal_share_pct", 57.95, "%", "BPS Sakernas, pekerja informal (83,83 juta)", "Agustus 2024"),
         _S("population_total", 284_973_643, "orang", "Kepmendagri No 300.2.2-2430 Tahun 2025, jumlah penduduk", "2025"),
@@ -83,6 +94,7 @@ EDITABLE = (
     "jkk_bpu_min_rp",
     "jkm_bpu_rp",
     "jht_bpu_min_rp",
+    "denominator_max_age_months",
 )
 
 
@@ -170,6 +182,7 @@ RANGES = {
     "jkk_bpu_min_rp": (0.0, 10_000_000.0),
     "jkm_bpu_rp": (0.0, 10_000_000.0),
     "jht_bpu_min_rp": (0.0, 10_000_000.0),
+    "denominator_max_age_months": (0.0, 60.0),
 }
 
 
@@ -235,7 +248,7 @@ def table(settings: Settings, lang: str) -> pd.DataFrame:
     decimals), unit, source, as of and note."""
     rows = []
     for item in settings.items():
-        decimals = 0 if item.unit.startswith("Rp") or item.unit == "orang" else 2
+        decimals = 0 if item.unit.startswith("Rp") or item.unit in ("orang", "bulan") else 2
         rows.append({
             t("settings.col.setting", lang): t("setting." + item.key, lang) if item.key in EDITABLE else item.key,
             t("settings.col.value", lang): fmt.number(item.value, lang, decimals),

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from ucj_dash.geography.regions import NATION_CODE, Level, level_of
+from ucj_dash.geography.regions import NATION_CODE, level_of
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,39 @@ PART_OF = (
     ("vulnerable_covered", "vulnerable_workers"),
     ("extreme_poor_workers_covered", "extreme_poor_workers"),
     ("village_officials_enrolled", "village_officials"),
+)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A rate's numerator (``part``) and denominator (``whole``), both counts of persons.
+
+    The rate rests on matched sums (:mod:`ucj_dash.analysis.matched`): its columns
+    in a figures table are ``<key>__part``, ``<key>__whole``, ``<key>__used``,
+    ``<key>__units`` and ``<key>__unit_level``.
+    """
+
+    key: str
+    part: str
+    whole: str
+
+    def column(self, suffix: str) -> str:
+        return f"{self.key}__{suffix}"
+
+
+PAIRS: tuple[Pair, ...] = (
+    Pair("ucj", "active_participants", "employed_workers"),
+    Pair("registered", "registered_participants", "employed_workers"),
+    Pair("vulnerable", "vulnerable_covered", "vulnerable_workers"),
+    Pair("extreme_poor_workers", "extreme_poor_workers_covered", "extreme_poor_workers"),
+    Pair("extreme_poverty", "extreme_poor_population", "population"),
+    Pair("village_officials", "village_officials_enrolled", "village_officials"),
+)
+PAIR_BY_KEY = {p.key: p for p in PAIRS}
+#: stock figures (who should be covered, and the population): a figure of an earlier period stands
+#: for a later one for up to ``denominator_max_age_months``; every other count is used for its own period only
+STOCK_COLUMNS = (
+    "population", "employed_workers", "vulnerable_workers", "extreme_poor_population", "extreme_poor_workers", "village_officials",
 )
 PERIOD_RE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 
@@ -100,11 +133,13 @@ def roll_up(figures: pd.DataFrame) -> pd.DataFrame:
     missing values stays NaN. Where the input gives a region explicitly, its
     own row wins over the sum of its children. The result has columns
     ``region_code, period, level, reporting`` and the counts, where
-    ``reporting`` is the number of input rows the figures rest on.
+    ``reporting`` is the number of input rows the figures rest on and ``given``
+    says whether the row was in the input (its own figures, not a sum).
     """
     figures = conform(figures)
     figures["level"] = [int(level_of(c)) for c in figures["region_code"]]
     figures["reporting"] = 1.0
+    figures["given"] = True
     by_level = {lv: figures[figures["level"] == lv].drop(columns="level") for lv in range(5)}
     sum_cols = [*COUNT_COLUMNS, "reporting"]
     for lv in range(4, 0, -1):
@@ -113,7 +148,7 @@ def roll_up(figures: pd.DataFrame) -> pd.DataFrame:
             continue
         parent = rows["region_code"].str.rsplit(".", n=1).str[0] if lv > 1 else pd.Series(NATION_CODE, index=rows.index)
         summed = rows[sum_cols].groupby([parent.rename("region_code"), rows["period"]], sort=False).sum(min_count=1)
-        summed = summed.reset_index()
+        summed = summed.reset_index().assign(given=False)
         given = by_level[lv - 1]
         if not given.empty:
             key = summed["region_code"] + "|" + summed["period"]
@@ -125,7 +160,7 @@ def roll_up(figures: pd.DataFrame) -> pd.DataFrame:
         if not rows.empty:
             parts.append(rows.assign(level=lv))
     out = pd.concat(parts, ignore_index=True)
-    return out[["region_code", "period", "level", "reporting", *COUNT_COLUMNS]].sort_values(
+    return out[["region_code", "period", "level", "given", "reporting", *COUNT_COLUMNS]].sort_values(
         ["period", "level", "region_code"], ignore_index=True
     )
 
@@ -134,53 +169,10 @@ def periods_of(figures: pd.DataFrame) -> list[str]:
     return sorted(figures["period"].unique().tolist())
 
 
-class Dataset:
-    """A dataset: metadata plus its figures as given and rolled up to every level.
+_LABELS = {c.name: c for c in COLUMNS}
 
-    ``figures`` may be given as a callable that loads them on first use (the
-    app only needs the rolled-up table). The rolled-up table is held once,
-    indexed by region code and sorted by period; :meth:`at` returns per-period
-    slices of it without copying.
-    """
 
-    def __init__(self, meta: DatasetMeta, figures, rolled: pd.DataFrame | None = None):
-        self.meta = meta
-        self._figures = figures
-        if rolled is None:
-            rolled = roll_up(self.figures)
-        rolled = rolled.sort_values(["period", "level", "region_code"], ignore_index=True)
-        self.periods = periods_of(rolled)
-        bounds = rolled["period"].searchsorted(self.periods + [chr(0x10FFFF)])
-        indexed = rolled.drop(columns="period").set_index("region_code")
-        self._by_period = {p: indexed.iloc[bounds[i] : bounds[i + 1]] for i, p in enumerate(self.periods)}
-
-    @property
-    def figures(self) -> pd.DataFrame:
-        if callable(self._figures):
-            self._figures = self._figures()
-        return self._figures
-
-    @property
-    def rolled(self) -> pd.DataFrame:
-        """The rolled-up table (region_code, period, level, reporting, counts)."""
-        parts = [g.reset_index().assign(period=p) for p, g in self._by_period.items()]
-        out = pd.concat(parts, ignore_index=True)
-        return out[["region_code", "period", *[c for c in out.columns if c not in ("region_code", "period")]]]
-
-    @property
-    def latest_period(self) -> str:
-        return self.periods[-1]
-
-    def at(self, period: str) -> pd.DataFrame:
-        """Rolled-up counts of one period, indexed by region code (every level)."""
-        return self._by_period[period]
-
-    def region(self, code: str) -> pd.DataFrame:
-        """All periods of one region, indexed by period (empty if the data has none)."""
-        rows = [g.loc[[code]].assign(period=p) for p, g in self._by_period.items() if code in g.index]
-        if not rows:
-            return pd.DataFrame(columns=["period", "level", "reporting", *COUNT_COLUMNS]).set_index("period")
-        return pd.concat(rows).set_index("period")
-
-    def levels_given(self) -> list[Level]:
-        return sorted({level_of(c) for c in self.figures["region_code"].unique()})
+def column_label(name: str, lang: str = "id") -> str:
+    """A count column's name for people (Bahasa Indonesia, or English for any other ``lang``)."""
+    column = _LABELS[name]
+    return column.label_id if lang == "id" else column.label_en

@@ -67,7 +67,6 @@ from ucj_dash.datasets.dataset import (
     COUNT_COLUMNS,
     PART_OF,
     PERIOD_RE,
-    Dataset,
     DatasetMeta,
     conform,
 )
@@ -1045,33 +1044,30 @@ def valid_as_of(text: str) -> bool:
 def store_import(
     report: Report,
     *,
-    name: str,
-    source: str,
+    name: str = "",
+    source: str = "",
     as_of: str,
     description: str = "",
     dataset_id: str | None = None,
+    append_to: str | None = None,
     accept_warnings: bool = False,
-) -> Dataset:
-    """Store the figures of a clean ``report`` as a new, non-simulated dataset (atomically).
+) -> store.Dataset:
+    """Store the figures of a clean ``report``: as a new, non-simulated dataset, or with ``append_to``
+    as a new version of that stored dataset (its periods added; a period it has already is replaced,
+    the previous version kept). Writes are atomic.
 
     Raises :class:`UserError` when the report has errors, when it has warnings
-    not accepted, when name/source/as-of are missing or malformed, or when the
-    id is taken (the same file imported under the same name already). Nothing
-    is written in any of these cases.
+    not accepted, when name/source (new dataset) or as-of are missing or malformed,
+    when the id is taken (the same file imported under the same name already), or
+    when ``append_to`` is not a stored dataset or a built-in one. Nothing is written then.
     """
     if not report.ok:
         raise UserError("import.error.has_errors", n=report.error_count)
     if report.warnings and not accept_warnings:
         raise UserError("import.error.unconfirmed", n=report.warning_count)
     name, source, as_of = (name or "").strip(), (source or "").strip(), (as_of or "").strip()
-    if not name:
-        raise UserError("import.error.no_name")
-    if not source:
-        raise UserError("import.error.no_source")
     if not valid_as_of(as_of):
         raise UserError("import.error.bad_as_of", value=as_of[:40])
-    dataset_id = dataset_id or store.new_id(name, report.sha256)
-    store.check_new_id(dataset_id)  # early, for a clear message before the work; checked again under the lock
     figures = report.figures.sort_values(["period", "region_code"], ignore_index=True)
     levels = sorted({int(level_of(c)) for c in figures["region_code"]})
     prov = store.provenance(
@@ -1081,11 +1077,22 @@ def store_import(
         regions=int(figures["region_code"].nunique()), levels=[Level(lv).key for lv in levels],
         periods=sorted(figures["period"].unique().tolist()),
         columns=[c for c in COUNT_COLUMNS if figures[c].notna().any()],
+        as_of=as_of,
     )
+    files = {store.source_file_name(report.file_name): report.data}
+    if append_to is not None:
+        if store.is_demo(append_to or ""):
+            raise UserError("import.error.append_demo")
+        store.require(append_to)
+        return store.append(append_to, figures, as_of, files=files, upload=prov)
+    if not name:
+        raise UserError("import.error.no_name")
+    if not source:
+        raise UserError("import.error.no_source")
+    dataset_id = dataset_id or store.new_id(name, report.sha256)
+    store.check_new_id(dataset_id)  # early, for a clear message before the work; checked again under the lock
     meta = DatasetMeta(
         id=dataset_id, name=name, source=source, as_of=as_of, simulated=False, description=description.strip(),
         created_at=prov["uploaded_at"], extra=prov,
     )
-    dataset = Dataset(meta, figures)
-    store.save_new(dataset, files={store.source_file_name(report.file_name): report.data})
-    return dataset
+    return store.save_new(meta, figures, files=files, upload=prov)

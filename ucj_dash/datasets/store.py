@@ -1,31 +1,56 @@
-"""Datasets on disk: ``data/datasets/<id>/`` holds ``figures.parquet`` (as given),
-``rolled.parquet`` (rolled up to every level) and ``meta.json``.
+"""Datasets on disk, versioned: nothing an upload does is ever lost.
 
-Writes are atomic: a dataset is written into a temporary folder and renamed
-into place, so a crash or a second upload never leaves a half-written or lost
-dataset.
+``data/datasets/<id>/`` holds::
+
+    meta.json                       name, source, simulated, description (DatasetMeta)
+    periods/<YYYY-MM>-<sha8>.parquet one period rolled up to every level (immutable, named by content)
+    history/<YYYY>-<sha8>.parquet   every period of one year, for trends (immutable, named by content)
+    versions/<NNNN>.json            a version: which period file is each period, with its provenance
+    files/<NNNN>-source.<ext>       the file each version was imported from
+    CURRENT                         the number of the version in use
+
+A period file holds ``region_code, level, given, reporting``, every count and the
+matched sums of every pair both of whose counts it has, sorted by level and code
+(so a subtree at a level is one contiguous range). A new dataset is written into a
+temporary folder and renamed into place; an append writes its period files and
+version first and then replaces ``CURRENT`` (atomic), so a crash at any point
+leaves the previous version in use. Writers take turns (:func:`writing`).
 """
 
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
 
-from ucj_dash.datasets.dataset import Dataset, DatasetMeta
+from ucj_dash.analysis import matched
+from ucj_dash.datasets.dataset import COUNT_COLUMNS, PAIRS, DatasetMeta, roll_up
 from ucj_dash.errors import UserError
 from ucj_dash.paths import data_dir
 
-DEMO_ID = "demo"
+#: the built-in simulated sources (:mod:`ucj_dash.datasets.demo`): never deleted, never replaced by an upload
+DEMO_PREFIX = "demo-"
+CURRENT_FILE = "CURRENT"
+
+
+def is_demo(dataset_id: str) -> bool:
+    return dataset_id.startswith(DEMO_PREFIX)
 
 
 def datasets_dir() -> Path:
@@ -36,50 +61,305 @@ def dataset_path(dataset_id: str) -> Path:
     return datasets_dir() / dataset_id
 
 
-def save(dataset: Dataset, files: dict[str, bytes] | None = None) -> Path:
-    """Write ``dataset`` atomically (replacing a dataset of the same id).
+# ---- one period: rolled up, matched, written once
 
-    ``files`` (name -> bytes) are stored alongside, e.g. the imported source file.
-    Temporary folders are unique per call, so two saves at once (two uploads,
-    two threads) never write into each other's folder.
-    """
-    final = dataset_path(dataset.meta.id)
+
+def period_frame(figures: pd.DataFrame) -> pd.DataFrame:
+    """The stored table of one period's figures (as given, any levels): rolled up to every level, with the
+    matched sums of each pair whose two counts are both present, sorted by level and code."""
+    rolled = roll_up(figures).drop(columns="period")
+    present = {c for c in COUNT_COLUMNS if rolled[c].notna().any()}
+    pairs = [p for p in PAIRS if p.part in present and p.whole in present]
+    rolled = pd.concat([rolled, matched.pair_columns(rolled, pairs)], axis=1)
+    rolled["level"] = rolled["level"].astype("int8")
+    rolled["reporting"] = rolled["reporting"].astype("float64")
+    return rolled.sort_values(["level", "region_code"], ignore_index=True)
+
+
+def _finest_levels(frame: pd.DataFrame) -> dict[str, int]:
+    """For each count present, the finest level at which it is given (not summed)."""
+    given = frame[frame["given"]]
+    return {c: int(given.loc[given[c].notna(), "level"].max()) for c in COUNT_COLUMNS if given[c].notna().any()}
+
+
+@dataclass(frozen=True)
+class PeriodEntry:
+    """One period of a version: its file and what it holds."""
+
+    file: str  # relative to the dataset folder
+    columns: tuple[str, ...]  # counts present (any non-empty value)
+    finest: dict  # count -> finest level given (int)
+    rows: int  # rows given in the upload
+    version: int  # the version that wrote this period
+    as_of: str  # as-of the uploader stated
+    uploaded_at: str
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "columns": list(self.columns), "finest": self.finest, "rows": self.rows,
+                "version": self.version, "as_of": self.as_of, "uploaded_at": self.uploaded_at}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "PeriodEntry":
+        return cls(d["file"], tuple(d["columns"]), {k: int(v) for k, v in d["finest"].items()}, int(d["rows"]),
+                   int(d["version"]), d.get("as_of", ""), d.get("uploaded_at", ""))
+
+
+@dataclass(frozen=True)
+class Version:
+    """A version of a dataset: its periods, and how it came to be (``action``: create / append / rollback)."""
+
+    number: int
+    action: str
+    created_at: str
+    periods: dict  # period -> PeriodEntry
+    provenance: dict = field(default_factory=dict)  # the upload's record (:func:`provenance`), or {"from_version": n}
+    history: dict = field(default_factory=dict)  # year -> file of every period of that year (:func:`_write_history`)
+
+    def to_dict(self) -> dict:
+        return {"number": self.number, "action": self.action, "created_at": self.created_at,
+                "periods": {p: e.to_dict() for p, e in sorted(self.periods.items())}, "provenance": self.provenance,
+                "history": dict(sorted(self.history.items()))}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Version":
+        return cls(int(d["number"]), d["action"], d["created_at"],
+                   {p: PeriodEntry.from_dict(e) for p, e in d["periods"].items()}, d.get("provenance", {}), d.get("history", {}))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_period_file(path: str) -> pd.DataFrame:
+    """A period file, indexed by region code (files never change: cached by path, 4 kept)."""
+    return pd.read_parquet(path).set_index("region_code")
+
+
+class Dataset:
+    """A stored dataset at one version: metadata, periods and the columns each holds."""
+
+    def __init__(self, meta: DatasetMeta, version: Version, path: Path):
+        self.meta = meta
+        self.version = version
+        self.path = path
+        self.periods = sorted(version.periods)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """What identifies these figures in a cache: the id and the version number."""
+        return self.meta.id, self.version.number
+
+    @property
+    def latest_period(self) -> str:
+        return self.periods[-1]
+
+    def entry(self, period: str) -> PeriodEntry:
+        return self.version.periods[period]
+
+    def columns(self) -> list[str]:
+        """Counts present in any period, in the model's order."""
+        present = {c for e in self.version.periods.values() for c in e.columns}
+        return [c for c in COUNT_COLUMNS if c in present]
+
+    def periods_with(self, column: str) -> list[str]:
+        return [p for p in self.periods if column in self.version.periods[p].columns]
+
+    def at(self, period: str) -> pd.DataFrame:
+        """The period's stored table, indexed by region code (every level; do not modify)."""
+        return _read_period_file(str(self.path / self.entry(period).file))
+
+    def history(self, code: str, max_level: int, columns: list[str]) -> pd.DataFrame:
+        """Rows of ``code`` and its descendants down to ``max_level`` in every period (column ``period``), with
+        those of ``columns`` the dataset has.
+
+        Reads the version's year files (every period of a year, sorted by level, code and period) and in
+        them only the row groups that can hold those rows: a 60-month trend reads five small slices.
+        """
+        from ucj_dash.geography.regions import NATION_CODE, level_of
+
+        files = [str(self.path / f) for _, f in sorted(self.version.history.items())]
+        data = pads.dataset(files, format="parquet")
+        names = ["region_code", "period", "level", "given", *[c for c in columns if c in data.schema.names]]
+        wanted = pads.field("level") <= max_level
+        if code != NATION_CODE:
+            wanted &= (pads.field("region_code") >= code) & (pads.field("region_code") < code + "/")
+            wanted &= pads.field("level") >= int(level_of(code))
+        parts = [fragment.to_table(columns=names, filter=wanted) for fragment in data.get_fragments()]
+        return pa.concat_tables(parts, promote_options="default").to_pandas()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _write_atomic(path: Path, content: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    tmp.write_bytes(content)
+    os.replace(tmp, path)
+
+
+def _write_periods(folder: Path, figures: pd.DataFrame, number: int, as_of: str, uploaded_at: str) -> dict[str, PeriodEntry]:
+    """Write one file per period of ``figures`` (as given) into ``folder/periods``; their entries."""
+    (folder / "periods").mkdir(parents=True, exist_ok=True)
+    entries = {}
+    for period, rows in figures.groupby("period", sort=True):
+        frame = period_frame(rows)
+        buffer = io.BytesIO()
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buffer, compression="zstd", row_group_size=4096)
+        content = buffer.getvalue()
+        name = f"periods/{period}-{hashlib.sha256(content).hexdigest()[:8]}.parquet"
+        if not (folder / name).exists():
+            _write_atomic(folder / name, content)
+        columns = tuple(c for c in COUNT_COLUMNS if c in rows and rows[c].notna().any())
+        entries[period] = PeriodEntry(name, columns, _finest_levels(frame), len(rows), number, as_of, uploaded_at)
+    return entries
+
+
+def _write_history(folder: Path, periods: dict[str, PeriodEntry], years: set[str], history: dict[str, str]) -> dict[str, str]:
+    """Year files of ``years`` (every period of the year from ``periods``, sorted by level, code and period)
+    written into ``folder/history``; ``history`` with those years replaced."""
+    (folder / "history").mkdir(parents=True, exist_ok=True)
+    out = {y: f for y, f in history.items() if y not in years}
+    for year in sorted(years):
+        frames = [pd.read_parquet(folder / e.file).assign(period=p) for p, e in sorted(periods.items()) if p[:4] == year]
+        if not frames:
+            continue
+        frame = pd.concat(frames, ignore_index=True).sort_values(["level", "region_code", "period"], ignore_index=True)
+        buffer = io.BytesIO()
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buffer, compression="zstd", row_group_size=4096)
+        content = buffer.getvalue()
+        name = f"history/{year}-{hashlib.sha256(content).hexdigest()[:8]}.parquet"
+        if not (folder / name).exists():
+            _write_atomic(folder / name, content)
+        out[year] = name
+    return out
+
+
+def _write_version(folder: Path, version: Version, files: dict[str, bytes] | None) -> None:
+    (folder / "versions").mkdir(parents=True, exist_ok=True)
+    (folder / "files").mkdir(parents=True, exist_ok=True)
+    for name, content in (files or {}).items():
+        _write_atomic(folder / "files" / f"{version.number:04d}-{name}", content)
+    _write_atomic(folder / "versions" / f"{version.number:04d}.json",
+                  json.dumps(version.to_dict(), ensure_ascii=False, indent=1).encode("utf-8"))
+    _write_atomic(folder / CURRENT_FILE, f"{version.number:04d}\n".encode())
+
+
+def save(meta: DatasetMeta, figures: pd.DataFrame, files: dict[str, bytes] | None = None, upload: dict | None = None) -> Dataset:
+    """Write a whole new dataset (replacing one of the same id), atomically: version 1 holds ``figures``
+    (as given, any levels and periods). ``upload`` is the provenance record of the imported file."""
+    final = dataset_path(meta.id)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     tmp.mkdir()
+    old = None
     try:
-        dataset.figures.to_parquet(tmp / "figures.parquet", index=False, compression="zstd")
-        dataset.rolled.to_parquet(tmp / "rolled.parquet", index=False, compression="zstd")
-        for file_name, content in (files or {}).items():
-            (tmp / file_name).write_bytes(content)
-        (tmp / "meta.json").write_text(json.dumps(dataset.meta.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
-        old = final.with_name(f".{final.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        created = meta.created_at or _now()
+        entries = _write_periods(tmp, figures, 1, meta.as_of, created)
+        history = _write_history(tmp, entries, {p[:4] for p in entries}, {})
+        _write_version(tmp, Version(1, "create", created, entries, upload or {}, history), files)
+        (tmp / "meta.json").write_text(json.dumps(meta.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
         if final.exists():
+            old = final.with_name(f".{final.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}")
             final.rename(old)
         tmp.rename(final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # never leave a half-written folder behind
         raise
-    shutil.rmtree(old, ignore_errors=True)
-    return final
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return load(meta.id)
 
 
-#: names of the temporary folders :func:`save` and :func:`delete` use: ``.<id>.tmp-<pid>-<hex>`` etc.
-_LEFTOVER_RE = re.compile(r"^\.[a-z0-9][a-z0-9_-]{0,63}\.(tmp|old|deleted)-(\d+)?-?[0-9a-f]{8}$")
+def append(dataset_id: str, figures: pd.DataFrame, as_of: str, files: dict[str, bytes] | None = None,
+           upload: dict | None = None) -> Dataset:
+    """Add the periods of ``figures`` to a stored dataset as a new version; a period it has already is
+    replaced in the new version (the previous version keeps it: :func:`roll_back`)."""
+    with writing():
+        current = load(dataset_id)
+        number = latest_version_number(dataset_id) + 1
+        folder = dataset_path(dataset_id)
+        uploaded_at = (upload or {}).get("uploaded_at", _now())
+        added = _write_periods(folder, figures, number, as_of, uploaded_at)
+        entries = {**current.version.periods, **added}
+        history = _write_history(folder, entries, {p[:4] for p in added}, current.version.history)
+        _write_version(folder, Version(number, "append", uploaded_at, entries, upload or {}, history), files)
+    return load(dataset_id)
+
+
+def roll_back(dataset_id: str, to_version: int) -> Dataset:
+    """Make the periods of an earlier version current again, as a new version (history stays whole)."""
+    with writing():
+        target = read_version(dataset_id, to_version)
+        number = latest_version_number(dataset_id) + 1
+        _write_version(dataset_path(dataset_id),
+                       Version(number, "rollback", _now(), target.periods, {"from_version": to_version}, target.history), None)
+    return load(dataset_id)
+
+
+def versions(dataset_id: str) -> list[Version]:
+    """Every version of a dataset, oldest first."""
+    folder = dataset_path(dataset_id) / "versions"
+    return [Version.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("[0-9]*.json"))]
+
+
+def latest_version_number(dataset_id: str) -> int:
+    names = sorted((dataset_path(dataset_id) / "versions").glob("[0-9]*.json"))
+    return int(names[-1].stem) if names else 0
+
+
+def read_version(dataset_id: str, number: int) -> Version:
+    path = dataset_path(dataset_id) / "versions" / f"{int(number):04d}.json"
+    if not ID_RE.match(dataset_id or "") or not path.is_file():
+        raise UserError("data.error.no_version", id=str(dataset_id)[:70], version=str(number)[:10])
+    return Version.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def current_version_number(dataset_id: str) -> int:
+    """The version in use (read on every call: cheap, and a write by another process shows at once)."""
+    return int((dataset_path(dataset_id) / CURRENT_FILE).read_text(encoding="ascii").strip())
+
+
+def load(dataset_id: str) -> Dataset:
+    """The dataset at its current version."""
+    return Dataset(read_meta(dataset_id), read_version(dataset_id, current_version_number(dataset_id)), dataset_path(dataset_id))
+
+
+def state() -> tuple[tuple[str, int], ...]:
+    """``(id, current version)`` of every stored dataset: what caches are keyed on, so a write by any
+    process (an import from the command line) shows on the next rerun."""
+    if not datasets_dir().is_dir():
+        return ()
+    out = []
+    for path in sorted(datasets_dir().iterdir()):
+        try:
+            out.append((path.name, int((path / CURRENT_FILE).read_text(encoding="ascii").strip())))
+        except (OSError, ValueError):
+            continue
+    return tuple(out)
+
+
+#: names of the temporary folders and files writes use: ``.<name>.tmp-<pid>-<hex>`` etc.
+_LEFTOVER_RE = re.compile(r"^\.[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.(tmp|old|deleted)-(\d+)?-?[0-9a-f]{8}$")
 
 
 def remove_leftovers() -> list[Path]:
-    """Remove temporary dataset folders left by a write that was killed (its process is gone).
+    """Remove temporary folders and files left by a write that was killed (its process is gone).
 
-    A folder of a process still alive is kept: it may be writing right now. Returns what was removed.
+    Those of a process still alive are kept: it may be writing right now. Returns what was removed.
     """
     if not datasets_dir().is_dir():
         return []
     removed = []
-    for path in datasets_dir().iterdir():
+    candidates = list(datasets_dir().iterdir())
+    for folder in [p for p in candidates if p.is_dir() and not p.name.startswith(".")]:
+        for sub in (folder, folder / "periods", folder / "history", folder / "versions", folder / "files"):
+            if sub.is_dir():
+                candidates.extend(sub.iterdir())
+    for path in candidates:
         match = _LEFTOVER_RE.match(path.name)
         if match and not (match.group(2) and _alive(int(match.group(2)))):
-            shutil.rmtree(path, ignore_errors=True)
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
             removed.append(path)
     return removed
 
@@ -108,46 +388,38 @@ def writing():
         os.close(fd)
 
 
-def save_new(dataset: Dataset, files: dict[str, bytes] | None = None) -> Path:
-    """Store ``dataset`` under an id that must be new (:func:`check_new_id`), checked and written under
+def save_new(meta: DatasetMeta, figures: pd.DataFrame, files: dict[str, bytes] | None = None, upload: dict | None = None) -> Dataset:
+    """Store a dataset under an id that must be new (:func:`check_new_id`), checked and written under
     the store's write lock: of two imports under one id at once, one is stored and the other is refused
     with a message, never both reported stored with one lost."""
     with writing():
-        check_new_id(dataset.meta.id)
-        return save(dataset, files)
+        check_new_id(meta.id)
+        return save(meta, figures, files, upload)
 
 
 def read_meta(dataset_id: str) -> DatasetMeta:
     return DatasetMeta.from_dict(json.loads((dataset_path(dataset_id) / "meta.json").read_text(encoding="utf-8")))
 
 
-def load(dataset_id: str) -> Dataset:
-    path = dataset_path(dataset_id)
-    meta = read_meta(dataset_id)
-    rolled = pd.read_parquet(path / "rolled.parquet")
-    return Dataset(meta, lambda: pd.read_parquet(path / "figures.parquet"), rolled)
-
-
 def list_datasets() -> list[DatasetMeta]:
-    """Metadata of every stored dataset, the demo first."""
+    """Metadata of every stored dataset, the built-in (simulated) sources first."""
     if not datasets_dir().is_dir():
         return []
     metas = []
     for path in sorted(datasets_dir().iterdir()):
-        if path.name.startswith(".") or not (path / "meta.json").is_file():
+        if path.name.startswith(".") or not (path / "meta.json").is_file() or not (path / CURRENT_FILE).is_file():
             continue
         metas.append(read_meta(path.name))
-    return sorted(metas, key=lambda m: (m.id != DEMO_ID, m.name))
+    return sorted(metas, key=lambda m: (not is_demo(m.id), m.name))
 
 
 def exists(dataset_id: str) -> bool:
-    return (dataset_path(dataset_id) / "meta.json").is_file()
+    return bool(ID_RE.match(dataset_id or "")) and (dataset_path(dataset_id) / CURRENT_FILE).is_file()
 
 
-# ---- imported datasets: ids, provenance, delete, the stored active choice
+# ---- imported datasets: ids, provenance, delete
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-ACTIVE_FILE = "active.json"
 
 
 def new_id(name: str, sha256: str) -> str:
@@ -160,18 +432,27 @@ def new_id(name: str, sha256: str) -> str:
     from ucj_dash.geography.regions import fold_text
 
     slug = fold_text(name).replace(" ", "-")[:40].strip("-") or "data"
+    if slug.startswith(DEMO_PREFIX):
+        slug = "data-" + slug
     return f"{slug}-{sha256[:8]}"
 
 
 def check_new_id(dataset_id: str) -> None:
-    """Raise :class:`UserError` unless ``dataset_id`` is well-formed, not the demo and not taken."""
+    """Raise :class:`UserError` unless ``dataset_id`` is well-formed, not a built-in source's and not taken."""
     if not ID_RE.match(dataset_id or ""):
         raise UserError("data.error.bad_id", value=str(dataset_id)[:70])
-    if dataset_id == DEMO_ID:
+    if is_demo(dataset_id):
         raise UserError("data.error.demo_id")
     if exists(dataset_id):
         meta = read_meta(dataset_id)
         raise UserError("data.error.id_taken", id=dataset_id, name=meta.name, uploaded_at=meta.extra.get("uploaded_at", meta.created_at))
+
+
+def require(dataset_id: str) -> Dataset:
+    """The stored dataset ``dataset_id`` at its current version, or :class:`UserError` saying it is not there."""
+    if not exists(dataset_id):
+        raise UserError("data.error.not_found", id=str(dataset_id)[:70])
+    return load(dataset_id)
 
 
 def source_file_name(file_name: str) -> str:
@@ -181,7 +462,7 @@ def source_file_name(file_name: str) -> str:
 
 
 def provenance(data: bytes, file_name: str, **rows) -> dict:
-    """The provenance record of an imported file for ``DatasetMeta.extra``.
+    """The provenance record of an imported file (kept in its version and in ``DatasetMeta.extra``).
 
     Keys: ``uploaded_at`` (UTC, ISO 8601), ``file_name``, ``file_sha256``,
     ``file_bytes``, ``source_file`` (the copy kept in the dataset folder), plus
@@ -198,51 +479,28 @@ def provenance(data: bytes, file_name: str, **rows) -> dict:
 
 
 def find_by_checksum(sha256: str) -> list[DatasetMeta]:
-    """Stored datasets imported from a file with this checksum."""
-    return [m for m in list_datasets() if m.extra.get("file_sha256") == sha256]
+    """Stored datasets that a file with this checksum was imported into (in any version)."""
+    found = []
+    for meta in list_datasets():
+        if meta.extra.get("file_sha256") == sha256 or any(v.provenance.get("file_sha256") == sha256 for v in versions(meta.id)):
+            found.append(meta)
+    return found
 
 
 def delete(dataset_id: str) -> None:
-    """Remove a stored dataset (never the demo); if it was the active one, the demo becomes active.
+    """Remove a stored dataset with its whole history (never a built-in source).
 
     The folder is first renamed away (atomic), then removed, so a dataset is
-    either fully there or gone.
+    either fully there or gone. Compositions naming it fall back to the default.
     """
-    if dataset_id == DEMO_ID:
+    if is_demo(dataset_id or ""):
         raise UserError("data.error.delete_demo")
     if not ID_RE.match(dataset_id or ""):
         raise UserError("data.error.not_found", id=str(dataset_id)[:70])
     with writing():
         if not exists(dataset_id):
             raise UserError("data.error.not_found", id=str(dataset_id)[:70])
-        was_active = _stored_active() == dataset_id
         path = dataset_path(dataset_id)
-        trash = path.with_name(f".{path.name}.deleted-{uuid.uuid4().hex[:8]}")
+        trash = path.with_name(f".{path.name}.deleted-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         path.rename(trash)
     shutil.rmtree(trash, ignore_errors=True)
-    if was_active:  # a later import under the same id must not become active unasked
-        set_active(DEMO_ID)
-
-
-def _stored_active():
-    try:
-        return json.loads((data_dir() / ACTIVE_FILE).read_text(encoding="utf-8")).get("dataset_id", DEMO_ID)
-    except (OSError, ValueError, AttributeError):
-        return DEMO_ID
-
-
-def active_id() -> str:
-    """The stored default dataset for every page and session (the demo unless set, or if it is gone)."""
-    chosen = _stored_active()
-    return chosen if isinstance(chosen, str) and ID_RE.match(chosen) and exists(chosen) else DEMO_ID
-
-
-def set_active(dataset_id: str) -> None:
-    """Store ``dataset_id`` as the default dataset (atomically: temp file + rename)."""
-    if dataset_id != DEMO_ID and not (ID_RE.match(dataset_id or "") and exists(dataset_id)):
-        raise UserError("data.error.not_found", id=str(dataset_id)[:70])
-    path = data_dir() / ACTIVE_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{ACTIVE_FILE}.tmp-{uuid.uuid4().hex[:8]}")
-    tmp.write_text(json.dumps({"dataset_id": dataset_id}), encoding="utf-8")
-    os.replace(tmp, path)

@@ -1,8 +1,9 @@
 """A one- or two-page A4 PDF brief of one region for a meeting (reportlab, no browser).
 
 :func:`brief_pdf` puts on paper what the profile and map pages show: the
-region, period and dataset (with the simulated-data label on every page), the
-map of its children, the headline figures with their sources, the children
+region and period (with the simulated-data label on every page), the headline
+figures (why one is missing, or on what part of the region it rests) and the
+source and period of each figure's numerator and denominator, the map of its children, the children
 table, the priority list with reasons, the cost of closing the gap and the
 method note. Meaning is never carried by colour alone (text labels, dark
 borders), so the brief reads in grayscale. Fonts: DejaVu Sans as shipped with
@@ -36,7 +37,8 @@ from reportlab.platypus import (
 
 from ucj_dash.analysis import cost, priority, profile
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.datasets.dataset import Dataset
+from ucj_dash.datasets.dataset import PAIR_BY_KEY
+from ucj_dash.datasets.figures import Figures, basis_text
 from ucj_dash.exports import mapimage
 from ucj_dash.exports.workbook import rule_text
 from ucj_dash.geography.regions import Level, Registry, level_of, parent_of
@@ -112,42 +114,59 @@ def _table(rows: list[list], widths: list[float], header: bool = True, align_rig
     return table
 
 
-def _headline(dataset, registry, region, period, settings, lang, s) -> Table:
-    """Headline figures: value and, beside it, what it is compared with and where the figure comes from."""
-    row = mapview.region_row(dataset, region, period, settings)
-    meta = dataset.meta
-    data_basis = t("export.brief.data_basis", lang, dataset=f"{meta.name}, {period}")
+def rate_note(figures: Figures, row: pd.Series, pair_key: str, column: str, region: str, period: str, lang: str) -> str:
+    """Beside a headline rate: why it is missing ("Tidak ada data: penyebut hanya tersedia sampai tingkat
+    kabupaten/kota."), or the part of the region it rests on ("Berdasarkan 1 dari 2 desa berdata."); else ""."""
+    pair = PAIR_BY_KEY[pair_key]
+    if pd.isna(row[column]):
+        return f"{t('legend.no_data', lang)}: {figures.missing_text(pair, int(level_of(region)), period, lang)}."
+    basis = basis_text(row[pair.column("used")], row[pair.column("units")], row[pair.column("unit_level")], lang)
+    return f"{basis[:1].upper()}{basis[1:]}." if basis else ""
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def _headline(figures, registry, region, period, settings, lang, s) -> Table:
+    """Headline figures: value and, beside it, what it is compared with, and why it is missing or on what it rests."""
+    row = mapview.region_row(figures, region, period, settings)
+
+    def note(pair_key: str, column: str) -> str:
+        return rate_note(figures, row, pair_key, column, region, period, lang)
+
     target_item = settings.item("ucj_target_pct")
     own_target = settings.target_region(region) is not None
     target_source = t("export.brief.own_target", lang) if own_target else target_item.source
     cov, target = row["ucj_coverage_pct"], row["target_pct"]
     status = "—" if pd.isna(cov) else (t("export.brief.met", lang) if cov >= target else t("export.brief.not_met", lang))
     baseline = settings.item("extreme_poverty_baseline_pct")
-    officials = profile.village_officials(dataset, region, period)
+    officials = profile.village_officials(figures, region, period)
     rows = [
         [t("export.brief.col.figure", lang), t("export.brief.col.value", lang), t("export.brief.col.basis", lang)],
         [
             t("kpi.coverage", lang),
             fmt.percent(cov, lang),
-            t("export.brief.vs_target", lang, target=fmt.percent(target, lang, 2), status=status, source=target_source,
-              as_of=target_item.as_of) + " " + data_basis,
+            _joined(t("export.brief.vs_target", lang, target=fmt.percent(target, lang, 2), status=status,
+                      source=target_source, as_of=target_item.as_of), note("ucj", "ucj_coverage_pct")),
         ],
         [
             t("profile.gap", lang),
             fmt.value(row["gap_to_target_workers"], "orang", lang),
-            t("export.brief.gap_basis", lang, dataset=meta.name),
+            _joined(t("export.brief.gap_basis", lang), note("ucj", "ucj_coverage_pct")),
         ],
         [
             t("profile.vulnerable", lang),
             t("export.brief.vulnerable_value", lang, covered=fmt.number(row["vulnerable_covered"], lang),
               uncovered=fmt.number(row["uncovered_vulnerable_workers"], lang), pct=fmt.percent(row["vulnerable_coverage_pct"], lang)),
-            data_basis,
+            note("vulnerable", "vulnerable_coverage_pct"),
         ],
         [
             t("kpi.extreme_poverty", lang),
             fmt.percent(row["extreme_poverty_rate_pct"], lang, 2),
-            t("export.brief.poverty_basis", lang, delta=fmt.points(row["extreme_poverty_vs_baseline_pp"], lang),
-              baseline=fmt.percent(baseline.value, lang, 2), source=baseline.source, as_of=baseline.as_of),
+            _joined(t("export.brief.poverty_basis", lang, delta=fmt.points(row["extreme_poverty_vs_baseline_pp"], lang),
+                      baseline=fmt.percent(baseline.value, lang, 2), source=baseline.source, as_of=baseline.as_of),
+                    note("extreme_poverty", "extreme_poverty_rate_pct")),
         ],
         [
             t("profile.officials", lang),
@@ -155,19 +174,31 @@ def _headline(dataset, registry, region, period, settings, lang, s) -> Table:
               total=fmt.number(officials.officials, lang), pct=fmt.percent(officials.enrolled_pct, lang)),
             (t("profile.officials.villages", lang, pct=fmt.percent(officials.villages_all_enrolled_pct, lang),
                n=fmt.number(officials.villages_all_enrolled, lang), reporting=fmt.number(officials.villages_reporting, lang))
-             if officials.villages_reporting else t("profile.officials.none", lang))
-            + ". " + data_basis,
+             if officials.villages_reporting else t("profile.officials.none", lang)) + ".",
+            note("village_officials", "village_official_coverage_pct"),
         ],
     ]
     cells = [[_p(c, s["cell_b"]) for c in rows[0]]]
-    cells += [[_p(a, s["cell"]), _p(b, s["cell_b"]), _p(c, s["small"])] for a, b, c in rows[1:]]
+    cells += [[_p(r[0], s["cell"]), _p(r[1], s["cell_b"]), _p(_joined(*r[2:]), s["small"])] for r in rows[1:]]
     return _table(cells, [4.2 * cm, 4.6 * cm, FRAME_W - 8.8 * cm])
 
 
-def _map(dataset, registry, region, period, settings, lang, s, map_height_in: float) -> list:
+def _sources(figures: Figures, period: str, lang: str, s) -> list:
+    """Where each figure comes from: for each, its numerator's and denominator's dataset and period
+    (:meth:`~ucj_dash.datasets.figures.Figures.source_lines`), the figure's name in bold. One paragraph, the
+    lines separated by " | " as in the workbook: a paragraph each would push the brief to fewer table rows."""
+    parts = []
+    for line in figures.source_lines(period, lang):
+        label, sep, rest = line.partition(" — ")
+        parts.append(f"<b>{escape(label)}</b>{escape(sep + rest)}")
+    text = f"<b>{escape(t('export.def.provenance', lang))}:</b> " + " | ".join(parts)
+    return [Spacer(1, 3), Paragraph(text, s["small"])]
+
+
+def _map(figures, registry, region, period, settings, lang, s, map_height_in: float) -> list:
     parent = parent_of(region) if level_of(region) == Level.VILLAGE else region
     selected = region if level_of(region) == Level.VILLAGE else None
-    png = mapimage.render_png(dataset, registry, parent, period, "ucj_coverage", "fixed", settings, lang, dpi=MAP_DPI,
+    png = mapimage.render_png(figures, registry, parent, period, "ucj_coverage", "fixed", settings, lang, dpi=MAP_DPI,
                               width_in=FRAME_W / 72, selected=selected, decorations=False, max_map_height_in=map_height_in)
     with PILImage.open(io.BytesIO(png)) as im:
         w_px, h_px = im.size
@@ -225,8 +256,8 @@ def _priority(children: pd.DataFrame, settings, lang, rule, s, max_rows: int) ->
     return out
 
 
-def _cost(dataset, region, period, settings, lang, with_jht, s) -> list:
-    row = mapview.region_row(dataset, region, period, settings)
+def _cost(figures, region, period, settings, lang, with_jht, s) -> list:
+    row = mapview.region_row(figures, region, period, settings)
     out = [_p(t("cost.title", lang), s["h2"])]
     head = [t("cost.group", lang), t("cost.workers", lang), t("cost.monthly", lang), t("cost.yearly", lang)]
     rows = [[_p(h, s["cell_b"]) for h in head]]
@@ -247,7 +278,7 @@ def _cost(dataset, region, period, settings, lang, with_jht, s) -> list:
     return out
 
 
-def _method(dataset, period, settings, lang, s) -> list:
+def _method(settings, lang, s) -> list:
     baseline = settings.item("extreme_poverty_baseline_pct")
     target = settings.item("ucj_target_pct")
     lines = [
@@ -266,38 +297,38 @@ def _method(dataset, period, settings, lang, s) -> list:
     return [_p(t("export.brief.method", lang), s["h2"])] + [_p("• " + line, s["small"]) for line in lines]
 
 
-def brief_pdf(dataset: Dataset, registry: Registry, region: str, period: str, settings: Settings, lang: str = "id",
+def brief_pdf(figures: Figures, registry: Registry, region: str, period: str, settings: Settings, lang: str = "id",
               rule: priority.Rule | None = None, with_jht: bool = False) -> bytes:
     """The A4 brief of ``region`` in ``period`` as PDF bytes (one or two pages).
 
     ``rule`` is the priority ranking rule (the default rule if None);
     ``with_jht`` adds the minimum JHT to the per-worker cost (rupiah per month).
-    Should the brief run over two pages (many long names, a long dataset
-    source), it is laid out again with fewer table rows and a smaller map;
+    Should the brief run over two pages (many long names, long dataset
+    names in the sources), it is laid out again with fewer table rows and a smaller map;
     the tables say how many rows they show.
     """
     register_fonts()
     rule = rule or priority.Rule()
     s = _styles()
-    meta = dataset.meta
+    meta = figures.meta
     name = mapimage.region_label(registry, region, lang)
     today = date.today().isoformat()
     head: list = [_p(t("export.brief.title", lang, region=name), s["title"])]
     kind = t("kind." + registry.kind(region), lang) if region in registry else t("level.nation", lang)
     path = registry.path_label(region)
     head.append(_p(t("export.brief.meta", lang, kind=kind, path=path, code=region, period=period), s["body"]))
-    head.append(_p(t("export.brief.dataset", lang, name=meta.name, source=meta.source, as_of=meta.as_of), s["small"]))
     if meta.simulated:
         banner = Table([[_p(f"{t('simulated.label', lang).upper()} — {t('simulated.short', lang)}", s["sim"])]], colWidths=[FRAME_W])
         banner.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), _SIM_BG), ("BOX", (0, 0), (-1, -1), 1.2, _SIM_BORDER),
                                     ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
         head += [Spacer(1, 4), banner]
-    head += [_p(t("export.brief.headline", lang), s["h2"]), _headline(dataset, registry, region, period, settings, lang, s)]
-    if not mapview.has_data(mapview.region_row(dataset, region, period, settings)):
+    head += [_p(t("export.brief.headline", lang), s["h2"]), _headline(figures, registry, region, period, settings, lang, s)]
+    if not mapview.has_data(mapview.region_row(figures, region, period, settings)):
         head.append(_p(t("kpi.no_data", lang, region=name, period=period), s["body"]))
+    head += _sources(figures, period, lang, s)
     village = level_of(region) == Level.VILLAGE
-    children = None if village else mapview.children_table(dataset, registry, region, period, settings)
-    tail = _cost(dataset, region, period, settings, lang, with_jht, s) + _method(dataset, period, settings, lang, s)
+    children = None if village else mapview.children_table(figures, registry, region, period, settings)
+    tail = _cost(figures, region, period, settings, lang, with_jht, s) + _method(settings, lang, s)
 
     footer_left = f"{t('app.title', lang)} · {name} · {period}"
     footer_sim = t("simulated.label", lang) if meta.simulated else ""
@@ -314,7 +345,7 @@ def brief_pdf(dataset: Dataset, registry: Registry, region: str, period: str, se
 
     data = b""
     for child_rows, priority_rows, map_height_in in LAYOUTS:
-        story = [*head, *_map(dataset, registry, region, period, settings, lang, s, map_height_in)]
+        story = [*head, *_map(figures, registry, region, period, settings, lang, s, map_height_in)]
         if village:
             story += [Spacer(1, 6), _p(t("profile.no_children", lang), s["body"])]
         else:

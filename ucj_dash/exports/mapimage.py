@@ -30,7 +30,7 @@ from matplotlib.path import Path
 
 from ucj_dash.analysis.indicators import METRICS
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.datasets.dataset import Dataset
+from ucj_dash.datasets.figures import Figures
 from ucj_dash.geography import boundaries
 from ucj_dash.geography.regions import NATION_CODE, Level, Registry, level_of, parent_of
 from ucj_dash.text import fmt
@@ -68,16 +68,16 @@ def view_geoms(parent: str, level: Level | None = None):
     return layer[layer["code"].str.startswith(parent + ".")].reset_index(drop=True)
 
 
-def view_table(dataset: Dataset, registry: Registry, parent: str, period: str, settings: Settings,
+def view_table(figures: Figures, registry: Registry, parent: str, period: str, settings: Settings,
                level: Level | None = None) -> pd.DataFrame:
     """The rows a map of ``parent`` draws: :func:`mapview.children_table`, or every region at ``level`` inside it."""
     if level is None or Level(level) == level_of(parent) + 1:
-        return mapview.children_table(dataset, registry, parent, period, settings)
+        return mapview.children_table(figures, registry, parent, period, settings)
     codes = registry.codes_at(Level(level))
     if parent != NATION_CODE:
         codes = [c for c in codes if c.startswith(parent + ".")]
     reg = registry.table.loc[codes, ["name", "kind"]]
-    table = pd.concat([reg, mapview.indicator_rows(dataset, codes, period, settings)], axis=1)
+    table = pd.concat([reg, mapview.indicator_rows(figures, codes, period, settings)], axis=1)
     table.index.name = "code"
     return table.reset_index()
 
@@ -182,7 +182,7 @@ def _wrap(text: str, width_in: float, fontsize: float) -> str:
 
 
 def map_figure(
-    dataset: Dataset,
+    figures: Figures,
     registry: Registry,
     parent: str,
     period: str,
@@ -199,12 +199,12 @@ def map_figure(
     max_map_height_in: float = 8.0,
 ) -> Figure:
     """The figure :func:`render_png` saves (its first axes is the map, in degrees); arguments as there."""
-    return _draw(dataset, registry, parent, period, metric_key, classification, settings, lang, dpi, width_in, selected,
+    return _draw(figures, registry, parent, period, metric_key, classification, settings, lang, dpi, width_in, selected,
                  level, decorations, max_map_height_in)
 
 
 def render_png(
-    dataset: Dataset,
+    figures: Figures,
     registry: Registry,
     parent: str,
     period: str,
@@ -226,13 +226,13 @@ def render_png(
     ``selected`` a child code drawn with a thick outline (a village given as
     ``parent`` draws its kecamatan's villages with it selected); ``level`` draws every
     region at that level inside ``parent`` instead of its children. With
-    ``decorations`` the image carries the title, period, dataset source and
-    as-of date, the boundary source, the simulated-data label and the
-    projection note; without, only the map, legend, north arrow, scale bar
+    ``decorations`` the image carries the title, period, the source and period of
+    the metric's numerator and denominator, the boundary source, the
+    simulated-data label and the projection note; without, only the map, legend, north arrow, scale bar
     and projection note (for a document that states the rest itself).
     ``max_map_height_in`` caps the map area's height (inches).
     """
-    fig = _draw(dataset, registry, parent, period, metric_key, classification, settings, lang, dpi, width_in, selected,
+    fig = _draw(figures, registry, parent, period, metric_key, classification, settings, lang, dpi, width_in, selected,
                 level, decorations, max_map_height_in)
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
@@ -240,17 +240,17 @@ def render_png(
 
 
 def _draw(*args) -> Figure:
-    """:func:`_draw_figure` with every text drawn as written: a "$" in a dataset's name or source never starts a formula."""
+    """:func:`_draw_figure` with every text drawn as written: a "$" in a dataset's name never starts a formula."""
     with matplotlib.rc_context({"text.parse_math": False}):
         return _draw_figure(*args)
 
 
-def _draw_figure(dataset, registry, parent, period, metric_key, classification, settings, lang, dpi, width_in, selected,
+def _draw_figure(figures, registry, parent, period, metric_key, classification, settings, lang, dpi, width_in, selected,
                  level, decorations, max_map_height_in) -> Figure:
     if level_of(parent) == Level.VILLAGE:  # a village has no children: draw its kecamatan's villages, it selected
         parent, selected = parent_of(parent), selected or parent
     metric = METRICS[metric_key]
-    table = view_table(dataset, registry, parent, period, settings, level)
+    table = view_table(figures, registry, parent, period, settings, level)
     classes = mapview.classify(table[metric.column], metric, classification, settings, lang)
     geoms = view_geoms(parent, level)
     class_of = pd.Series(classes.index, index=table["code"].to_numpy())
@@ -258,7 +258,7 @@ def _draw_figure(dataset, registry, parent, period, metric_key, classification, 
     index = class_of.reindex(geoms["code"]).to_numpy()
     missing_boundary = mapview.without_boundary(table, geoms)
 
-    meta = dataset.meta
+    meta = figures.meta
     region_name = region_label(registry, parent, lang)
     child_level = Level(level_of(parent) + 1) if level is None else Level(level)
     margin = 0.4
@@ -290,7 +290,7 @@ def _draw_figure(dataset, registry, parent, period, metric_key, classification, 
     if decorations:
         footer = [
             t("export.period", lang, period=period),
-            t("map.source", lang, name=meta.name, source=meta.source, as_of=meta.as_of),
+            *figures.source_lines(period, lang, pairs=(metric.pair,)),
             t("map.boundary_source", lang),
             *footer,
         ]

@@ -8,12 +8,17 @@
    the headers;
 2. the children ranked by :func:`ucj_dash.analysis.priority.rank` with the reason of each rank;
 3. "Definisi & sumber": every indicator's formula, every setting with its value,
-   unit, source, date and note, the dataset's provenance and the boundary source.
+   unit, source, date and note, where each figure comes from, one block per
+   dataset used (with the periods of it used) and the boundary source.
 
-Missing figures are empty cells, never 0. Text from data (names, dataset
-source) is passed through :func:`~ucj_dash.exports.cells.safe_cell`, so a spreadsheet never evaluates
-it as a formula. Every sheet carries the simulated-data label when the dataset
-is simulated.
+Every sheet names, under its title, the source and period of each figure's
+numerator and denominator (:meth:`~ucj_dash.datasets.figures.Figures.source_lines`):
+the figures come from several datasets, each for its own period (Sakernas for
+August, participants for the month shown). Missing figures are empty cells,
+never 0. Text from data (names, dataset source) is passed through
+:func:`~ucj_dash.exports.cells.safe_cell`, so a spreadsheet never evaluates it
+as a formula. Every sheet carries the simulated-data label when any dataset
+used is simulated.
 """
 
 from __future__ import annotations
@@ -30,10 +35,12 @@ from openpyxl.utils import get_column_letter
 from ucj_dash.analysis import priority
 from ucj_dash.analysis.indicators import COVERAGES
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.datasets.dataset import COLUMNS, Dataset
+from ucj_dash.datasets.dataset import COLUMNS, COUNT_COLUMNS, column_label
+from ucj_dash.datasets.figures import Figures
 from ucj_dash.exports.cells import safe_cell, write_csv
 from ucj_dash.exports.filenames import export_filename  # noqa: F401  (re-exported: the export helpers live together)
 from ucj_dash.geography.regions import Level, Registry, level_of
+from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
 from ucj_dash.views import mapview, tables
 
@@ -59,16 +66,21 @@ def _put(ws, row: int, col: int, value, number_format: str | None = None, font=N
     return cell
 
 
-def _source_line(dataset: Dataset, period: str, lang: str) -> str:
-    meta = dataset.meta
-    return f"{t('map.source', lang, name=meta.name, source=meta.source, as_of=meta.as_of)} {t('export.period', lang, period=period)}"
+def sources_text(figures: Figures, period: str, lang: str) -> str:
+    """Where each figure shown at ``period`` comes from, one figure after another ("Cakupan UCJ — pembilang:
+    <dataset>, Des 2024 · penyebut: <dataset>, Agu 2024 | Kemiskinan ekstrem — …"): the sheets' and CSV's source."""
+    return " | ".join(figures.source_lines(period, lang))
 
 
-def _preamble(ws, title: str, dataset: Dataset, period: str, lang: str, ncols: int) -> None:
-    """Rows 1-3: title; source, period and the simulated label; the empty-cell note."""
+def _source_line(figures: Figures, period: str, lang: str) -> str:
+    return f"{t('export.period', lang, period=period)} {sources_text(figures, period, lang)}"
+
+
+def _preamble(ws, title: str, figures: Figures, period: str, lang: str, ncols: int) -> None:
+    """Rows 1-3: title; period, the source of each figure and the simulated label; the empty-cell note."""
     _put(ws, 1, 1, title, font=_TITLE)
-    line = _source_line(dataset, period, lang)
-    if dataset.meta.simulated:
+    line = _source_line(figures, period, lang)
+    if figures.meta.simulated:
         line = f"{t('simulated.label', lang).upper()} — {t('simulated.short', lang)} {line}"
         for c in range(1, max(ncols, 1) + 1):
             ws.cell(row=2, column=c).fill = _SIM_FILL
@@ -122,21 +134,21 @@ def _level_label(registry: Registry, region: str, lang: str, level: Level | None
     return t("level." + (level or child).key, lang)
 
 
-def _regions_sheet(ws, dataset, registry, region, period, settings, lang) -> pd.DataFrame:
+def _regions_sheet(ws, figures: Figures, registry, region, period, settings, lang) -> pd.DataFrame:
     """Sheet 1: the region itself, then its children in code order; returns the children table (empty for a village)."""
     name = registry.name(region)
-    children = mapview.children_table(dataset, registry, region, period, settings)
+    children = mapview.children_table(figures, registry, region, period, settings)
     if level_of(region) == Level.VILLAGE:
         title = t("export.wb.title_village", lang, region=name, period=period)
     else:
         title = t("export.wb.title", lang, region=name, period=period, level=_level_label(registry, region, lang).lower())
-    own = mapview.indicator_rows(dataset, [region], period, settings).rename_axis("code").reset_index()
+    own = mapview.indicator_rows(figures, [region], period, settings).rename_axis("code").reset_index()
     own = own.assign(name=name, kind=registry.kind(region) if region in registry else "negara")
     rows = pd.concat([own, children], ignore_index=True) if len(children) else own
     rows["row_type"] = [t("export.wb.row.self", lang)] + [t("export.wb.row.child", lang)] * len(children)
     table = tables.build(rows, REGION_COLUMNS, lang)
     ncols = len(table.units)
-    _preamble(ws, title, dataset, period, lang, ncols)
+    _preamble(ws, title, figures, period, lang, ncols)
     _header(ws, HEADER_ROW, list(table.frame.columns), [12, 16, 30, 14] + [14] * (ncols - 4))
     _rows(ws, table, bold_first=True)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
@@ -146,8 +158,6 @@ def _regions_sheet(ws, dataset, registry, region, period, settings, lang) -> pd.
 
 def rule_text(rule: priority.Rule, lang: str) -> str:
     """The ranking rule in words (weights multiply persons)."""
-    from ucj_dash.text import fmt
-
     return t(
         "export.rule",
         lang,
@@ -161,7 +171,7 @@ def rule_text(rule: priority.Rule, lang: str) -> str:
 
 def priority_columns(coverage: str) -> tuple[tables.Column, ...]:
     """The priority sheet: rank, region, group, score, reason and the figures the rank rests on (coverage by ``coverage``)."""
-    figures = ("extreme_poverty_rate_pct", COVERAGES[coverage].column, "target_pct", "uncovered_extreme_poor_workers",
+    shown = ("extreme_poverty_rate_pct", COVERAGES[coverage].column, "target_pct", "uncovered_extreme_poor_workers",
                "uncovered_vulnerable_workers", "gap_to_target_workers")
     return (
         tables.Column("rank", "col.rank", tables.RANK),
@@ -170,17 +180,17 @@ def priority_columns(coverage: str) -> tuple[tables.Column, ...]:
         tables.Column("quadrant", "col.quadrant", labels="priority.group."),
         tables.Column("score", "export.wb.score", tables.PERSONS),
         tables.Column("reason", "col.reason", tables.PROSE),
-        *(tables.indicator(c, "export.ind." + c) for c in figures),
+        *(tables.indicator(c, "export.ind." + c) for c in shown),
     )
 
 
-def _priority_sheet(ws, dataset, registry, region, period, settings, lang, rule, children: pd.DataFrame,
+def _priority_sheet(ws, figures: Figures, registry, region, period, settings, lang, rule, children: pd.DataFrame,
                     level: Level | None = None) -> None:
     name = registry.name(region)
     level = _level_label(registry, region, lang, level)
     cols = priority_columns(rule.coverage)
     title = t("export.wb.priority_title", lang, level=level.lower(), region=name, period=period)
-    _preamble(ws, title, dataset, period, lang, len(cols))
+    _preamble(ws, title, figures, period, lang, len(cols))
     _put(ws, HEADER_ROW - 1, 1, f"{t('export.wb.empty_note', lang)} {rule_text(rule, lang)}")
     _header(ws, HEADER_ROW, [c.header_text(lang) for c in cols], [9, 16, 30, 30, 14, 70, 12, 12, 10, 14, 14, 14])
     if children.empty:
@@ -192,9 +202,24 @@ def _priority_sheet(ws, dataset, registry, region, period, settings, lang, rule,
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
 
 
-def _definitions_sheet(ws, dataset, period, settings, lang) -> None:
-    meta = dataset.meta
-    _preamble(ws, t("export.sheet.definitions", lang), dataset, period, lang, 6)
+def used_periods(figures: Figures, dataset, period: str, lang: str) -> str:
+    """The periods of ``dataset`` whose figures are shown for ``period``, each with the counts taken from it
+    ("Agu 2024: Penduduk bekerja (penyebut UCJ)")."""
+    by_period: dict[str, list[str]] = {}
+    for column in COUNT_COLUMNS:
+        source = figures.source(column)
+        if source is None or source.meta.id != dataset.meta.id:
+            continue
+        used = figures.provenance(column, period)
+        if used is not None:
+            by_period.setdefault(used.period, []).append(column_label(column, lang))
+    if not by_period:
+        return t("export.ds.none_used", lang, period=fmt.period(period, lang))
+    return "; ".join(f"{fmt.period(p, lang)}: {', '.join(columns)}" for p, columns in sorted(by_period.items()))
+
+
+def _definitions_sheet(ws, figures: Figures, period, settings, lang) -> None:
+    _preamble(ws, t("export.sheet.definitions", lang), figures, period, lang, 6)
     for i, w in enumerate([34, 30, 18, 50, 14, 60], start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     r = HEADER_ROW
@@ -242,26 +267,40 @@ def _definitions_sheet(ws, dataset, period, settings, lang) -> None:
             _put(ws, r, 2, value, "0.00")
             _put(ws, r, 3, "%")
     r += 1
-    section(t("export.def.dataset", lang), [t("export.def.col.name", lang), t("export.def.col.value", lang)])
-    created = meta.created_at
-    for key, value in (
-        ("export.ds.id", meta.id),
-        ("export.ds.name", meta.name),
-        ("export.ds.source", meta.source),
-        ("export.ds.as_of", meta.as_of),
-        ("export.ds.simulated", (t("export.yes", lang) if meta.simulated else t("export.no", lang))
-         + (f" — {t('simulated.label', lang)}" if meta.simulated else "")),
-        ("export.ds.description", meta.description),
-        ("export.ds.created_at", created),
-        ("export.ds.period", period),
-    ):
+    section(t("export.def.provenance", lang), [t("export.def.col.note", lang)])
+    for line in figures.source_lines(period, lang):
         r += 1
-        _put(ws, r, 1, t(key, lang), font=_BOLD)
-        cell = _put(ws, r, 2, value)
-        if key == "export.ds.simulated" and meta.simulated:
-            cell.fill = _SIM_FILL
-            cell.font = _BOLD
-        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
+        _put(ws, r, 1, line)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
+    r += 1
+    section(t("export.def.dataset", lang), [t("export.def.col.name", lang), t("export.def.col.value", lang)])
+    r += 1
+    _put(ws, r, 1, t("export.ds.period", lang), font=_BOLD)
+    _put(ws, r, 2, period)
+    ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
+    for dataset in figures.used_datasets():
+        meta = dataset.meta
+        r += 1  # an empty row before each dataset
+        for key, value in (
+            ("export.ds.id", meta.id),
+            ("export.ds.name", meta.name),
+            ("export.ds.source", meta.source),
+            ("export.ds.version", dataset.version.number),
+            ("export.ds.periods_used", used_periods(figures, dataset, period, lang)),
+            ("export.ds.simulated", (t("export.yes", lang) if meta.simulated else t("export.no", lang))
+             + (f" — {t('simulated.label', lang)}" if meta.simulated else "")),
+            ("export.ds.description", meta.description),
+            ("export.ds.created_at", meta.created_at),
+        ):
+            r += 1
+            _put(ws, r, 1, t(key, lang), font=_BOLD)
+            cell = _put(ws, r, 2, value, font=_BOLD if key == "export.ds.id" else None)
+            if isinstance(value, int):
+                cell.alignment = Alignment(horizontal="left")
+            if key == "export.ds.simulated" and meta.simulated:
+                cell.fill = _SIM_FILL
+                cell.font = _BOLD
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
     r += 1
     section(t("export.def.boundaries", lang), [t("export.def.col.note", lang)])
     for text in (
@@ -275,17 +314,17 @@ def _definitions_sheet(ws, dataset, period, settings, lang) -> None:
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
 
 
-def workbook_xlsx(dataset: Dataset, registry: Registry, region: str, period: str, settings: Settings, lang: str,
+def workbook_xlsx(figures: Figures, registry: Registry, region: str, period: str, settings: Settings, lang: str,
                   rule: priority.Rule | None = None) -> bytes:
     """The XLSX of ``region`` in ``period``: regions sheet, priority sheet, definitions and sources sheet."""
     rule = rule or priority.Rule()
     wb = Workbook()
     ws = wb.active
     ws.title = t("export.sheet.regions", lang)
-    children = _regions_sheet(ws, dataset, registry, region, period, settings, lang)
-    _priority_sheet(wb.create_sheet(t("export.sheet.priority", lang)), dataset, registry, region, period, settings, lang,
+    children = _regions_sheet(ws, figures, registry, region, period, settings, lang)
+    _priority_sheet(wb.create_sheet(t("export.sheet.priority", lang)), figures, registry, region, period, settings, lang,
                     rule, children)
-    _definitions_sheet(wb.create_sheet(t("export.sheet.definitions", lang)), dataset, period, settings, lang)
+    _definitions_sheet(wb.create_sheet(t("export.sheet.definitions", lang)), figures, period, settings, lang)
     wb.properties.title = f"UCJ — {registry.name(region)} — {period}"
     wb.properties.creator = t("app.title", lang)
     wb.properties.created = datetime.now()
@@ -294,32 +333,33 @@ def workbook_xlsx(dataset: Dataset, registry: Registry, region: str, period: str
     return out.getvalue()
 
 
-def csv_bytes(table: pd.DataFrame, dataset: Dataset, period: str, lang: str) -> bytes:
-    """CSV of a table as shown, with period, source and data status in every row.
+def csv_bytes(table: pd.DataFrame, figures: Figures, period: str, lang: str) -> bytes:
+    """CSV of a table as shown, with period, the source of each figure (:func:`sources_text`) and data status in every row.
 
     Written by :func:`~ucj_dash.exports.cells.write_csv` (``;``, UTF-8 with BOM,
     decimal commas in Indonesian): text never runs as a formula, NaN stays empty.
     """
     out = table.copy()
     out[t("tooltip.period", lang)] = period
-    out[t("tooltip.source", lang)] = f"{dataset.meta.name} — {dataset.meta.source} ({dataset.meta.as_of})"
-    out[t("col.data_status", lang)] = t("simulated.label", lang) if dataset.meta.simulated else ""
+    out[t("tooltip.source", lang)] = sources_text(figures, period, lang)
+    out[t("col.data_status", lang)] = t("simulated.label", lang) if figures.meta.simulated else ""
     return write_csv(out, lang)
 
 
-def priority_xlsx(dataset: Dataset, registry: Registry, parent: str, level: Level, period: str, settings: Settings,
+def priority_xlsx(figures: Figures, registry: Registry, parent: str, level: Level, period: str, settings: Settings,
                   lang: str, rule: priority.Rule | None = None) -> bytes:
     """The priority list of every region at ``level`` inside ``parent`` (as on the priority page), with definitions."""
     rule = rule or priority.Rule()
     wb = Workbook()
     ws = wb.active
     ws.title = t("export.sheet.priority", lang)
-    table = mapview.children_table(dataset, registry, parent, period, settings, level)
-    _priority_sheet(ws, dataset, registry, parent, period, settings, lang, rule, table, level)
-    _definitions_sheet(wb.create_sheet(t("export.sheet.definitions", lang)), dataset, period, settings, lang)
+    table = mapview.children_table(figures, registry, parent, period, settings, level)
+    _priority_sheet(ws, figures, registry, parent, period, settings, lang, rule, table, level)
+    _definitions_sheet(wb.create_sheet(t("export.sheet.definitions", lang)), figures, period, settings, lang)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-__all__ = ["workbook_xlsx", "priority_xlsx", "csv_bytes", "export_filename", "region_columns", "HEADER_ROW"]
+__all__ = ["workbook_xlsx", "priority_xlsx", "csv_bytes", "export_filename", "region_columns", "sources_text",
+           "HEADER_ROW"]

@@ -191,3 +191,15 @@ def value(value, unit: str, lang: str = "id") -> str:
     if unit.startswith("Rp"):
         return rupiah(value, lang)
     return number(value, lang, 2)
+
+
+def period(value: str, lang: str = "id") -> str:
+    """A ``YYYY-MM`` period as month and year ("Des 2024" / "Dec 2024"); anything else as given."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    try:
+        return format_date(date(int(value[:4]), int(value[5:7]), 1), "MMM y", locale=_locale(lang))
+    except (TypeError, ValueError):
+        return str(value)

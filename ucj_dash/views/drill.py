@@ -21,7 +21,7 @@ DEFAULT_METRIC = "ucj_coverage"
 CLASSIFICATIONS = ("quantiles", "equal_interval", "fixed")
 DEFAULT_CLASSIFICATION = "fixed"
 #: URL parameters owned by the shared view; pages may add their own beside them
-QUERY_KEYS = ("region", "metric", "period", "lang", "classes")
+QUERY_KEYS = ("region", "metric", "period", "lang", "classes", "src")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class View:
     period: str | None = None  # None: the dataset's latest period
     lang: str = "id"
     classification: str = DEFAULT_CLASSIFICATION
+    sources: str = ""  # the composition when it is not the default (``src``, see :mod:`ucj_dash.datasets.composition`)
 
     @property
     def level(self) -> Level:
@@ -86,6 +87,8 @@ def to_query(view: View) -> dict[str, str]:
         params["lang"] = view.lang
     if view.classification != DEFAULT_CLASSIFICATION:
         params["classes"] = view.classification
+    if view.sources:
+        params["src"] = view.sources
     return params
 
 
@@ -118,4 +121,5 @@ def from_query(params: dict, registry: Registry, periods: list[str]) -> tuple[Vi
     if classification not in CLASSIFICATIONS:
         notices.append(UserError("notice.bad_param", name="classes", value=classification[:40]))
         classification = DEFAULT_CLASSIFICATION
-    return View(region=region, metric=metric, period=period, lang=lang, classification=classification), notices
+    sources = str(params.get("src", ""))[:600]  # checked against the store by composition.from_query
+    return View(region=region, metric=metric, period=period, lang=lang, classification=classification, sources=sources), notices

@@ -19,9 +19,10 @@ import pandas as pd
 from ucj_dash.analysis import indicators
 from ucj_dash.analysis.indicators import Metric
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.datasets.dataset import COUNT_COLUMNS, Dataset
+from ucj_dash.datasets.figures import Figures, basis_text
 from ucj_dash.geography.boundaries import feature_collection
-from ucj_dash.geography.regions import Level, Registry
+from ucj_dash.datasets.dataset import COUNT_COLUMNS, PAIR_BY_KEY
+from ucj_dash.geography.regions import Level, Registry, level_of
 from ucj_dash.text import fmt, markup
 from ucj_dash.text.i18n import t
 
@@ -60,7 +61,7 @@ class Classes:
 
 
 def children_table(
-    dataset: Dataset, registry: Registry, parent: str, period: str, settings: Settings, level: Level | None = None
+    dataset: Figures, registry: Registry, parent: str, period: str, settings: Settings, level: Level | None = None
 ) -> pd.DataFrame:
     """One row per child of ``parent`` (every registry child, with or without data).
 
@@ -76,19 +77,39 @@ def children_table(
     return table.reset_index()
 
 
-def region_row(dataset: Dataset, code: str, period: str, settings: Settings) -> pd.Series:
+def region_row(dataset: Figures, code: str, period: str, settings: Settings) -> pd.Series:
     """Counts and indicators of one region in one period (all NaN when the data lacks it)."""
     return indicator_rows(dataset, [code], period, settings).iloc[0]
 
 
 def has_data(row: pd.Series) -> bool:
-    """Whether an indicator row has any figures: employed workers or population known."""
-    return not (pd.isna(row["employed_workers"]) and pd.isna(row["population"]))
+    """Whether an indicator row has any figures (any count known)."""
+    return bool(row[list(COUNT_COLUMNS)].notna().any())
 
 
 def regions_with_data(table: pd.DataFrame) -> int:
     """Rows of an indicator table with any figures (see :func:`has_data`)."""
-    return int(table[["employed_workers", "population"]].notna().any(axis=1).sum())
+    return int(table[list(COUNT_COLUMNS)].notna().any(axis=1).sum())
+
+
+#: the headline figures of a region and the pair each rests on
+KPI_PAIRS = (("kpi.coverage", "ucj_coverage_pct", "ucj"), ("kpi.extreme_poverty", "extreme_poverty_rate_pct", "extreme_poverty"),
+             ("kpi.vulnerable", "vulnerable_coverage_pct", "vulnerable"))
+
+
+def kpi_notes(row: pd.Series, figures: Figures, code: str, period: str, lang: str) -> list[str]:
+    """For each headline rate of ``row`` (region ``code``): why it is missing, or what share of the region it
+    rests on when only part ("Cakupan UCJ: berdasarkan 3 dari 5 kabupaten/kota berdata"). Plain text."""
+    notes = []
+    for label, column, key in KPI_PAIRS:
+        pair = PAIR_BY_KEY[key]
+        if pd.isna(row[column]):
+            notes.append(f"{t(label, lang)}: {figures.missing_text(pair, int(level_of(code)), period, lang)}")
+        else:
+            basis = basis_text(row[pair.column("used")], row[pair.column("units")], row[pair.column("unit_level")], lang)
+            if basis:
+                notes.append(f"{t(label, lang)}: {basis}")
+    return notes
 
 
 def without_boundary(table: pd.DataFrame, geoms: pd.DataFrame) -> int:
@@ -96,9 +117,10 @@ def without_boundary(table: pd.DataFrame, geoms: pd.DataFrame) -> int:
     return int((~table["code"].isin(set(geoms["code"]))).sum())
 
 
-def indicator_rows(dataset: Dataset, codes: list[str], period: str, settings: Settings) -> pd.DataFrame:
-    """Counts and indicators of ``codes`` in ``period``, indexed by code; NaN rows for codes without data."""
-    counts = dataset.at(period).reindex(codes)[[*COUNT_COLUMNS, "reporting"]]
+def indicator_rows(dataset: Figures, codes: list[str], period: str, settings: Settings) -> pd.DataFrame:
+    """Counts, matched pair sums and indicators of ``codes`` in ``period``, indexed by code; NaN rows
+    (and 0 units) for codes without data."""
+    counts = dataset.at(period).reindex(codes).drop(columns="level")
     return pd.concat([counts, indicators.compute(counts, settings)], axis=1)
 
 
@@ -215,35 +237,53 @@ def colors_for(classes: Classes) -> list[str]:
 
 
 def layer_geojson(table: pd.DataFrame, geoms: pd.DataFrame, metric: Metric | None, classes: Classes, period: str,
-                  dataset: Dataset, lang: str, selected: str | None = None, value_text: pd.Series | None = None) -> str:
+                  figures: Figures, lang: str, selected: str | None = None, value_text: pd.Series | None = None,
+                  pairs: tuple[str, ...] = ()) -> str:
     """GeoJSON of the children that have a boundary, with escaped tooltip text and fill colour.
 
     ``geoms`` has code and geometry (display layer). The tooltip's value is the
-    metric's, or ``value_text`` (one string per table row) when given. Text from
-    data (names, dataset source) is HTML-escaped: Leaflet renders tooltips as HTML.
+    metric's, or ``value_text`` (one string per table row) when given; a missing
+    value says why (e.g. the denominator is only given down to kabupaten level),
+    a rate resting on only part of a region says so. The source names where the
+    numerator and denominator of the metric's pair (or of ``pairs``) come from, with
+    their periods. Text from data (names, dataset names) is HTML-escaped: Leaflet
+    renders tooltips as HTML.
     """
     extra = {"fill_color": colors_for(classes)}
     if value_text is not None:
         extra["value_text"] = list(value_text)
     merged = geoms[["code", "geometry"]].merge(table.assign(**extra), on="code", how="inner")
-    meta = dataset.meta
-    source = markup.html(f"{meta.name} — {meta.source} ({meta.as_of})")
-    note = t("simulated.label", lang) if meta.simulated else ""
+    shown_pairs = [PAIR_BY_KEY[metric.pair]] if metric is not None else [PAIR_BY_KEY[k] for k in pairs]
+    source = markup.html(" | ".join(figures.rate_provenance(p, period, lang) for p in shown_pairs) or "—")
+    simulated = t("simulated.label", lang) if figures.meta.simulated else ""
+    missing: dict[int, str] = {}
     props = []
     for row in merged.itertuples(index=False):
+        notes = [simulated] if simulated else []
         if value_text is not None:
             shown = markup.html(row.value_text)
         else:
             value = getattr(row, metric.column)
-            shown = fmt.value(value, metric.unit, lang) if not pd.isna(value) else t("legend.no_data", lang)
+            if pd.isna(value):
+                level = int(level_of(row.code))
+                if level not in missing:
+                    missing[level] = figures.missing_text(shown_pairs[0], level, period, lang)
+                shown = markup.html(f"{t('legend.no_data', lang)}: {missing[level]}")
+            else:
+                shown = fmt.value(value, metric.unit, lang)
+                pair = shown_pairs[0]
+                basis = basis_text(getattr(row, pair.column("used")), getattr(row, pair.column("units")),
+                                   getattr(row, pair.column("unit_level")), lang)
+                if basis:
+                    notes.append(basis)
         props.append(
             {
                 "id": row.code,
                 "kind": markup.html(t("kind." + row.kind, lang)),
                 "value": shown,
-                "period": period,
+                "period": fmt.period(period, lang),
                 "source": source,
-                "note": note,
+                "note": markup.html(" · ".join(notes)),
                 "fill": row.fill_color,
                 "sel": row.code == selected,
             }

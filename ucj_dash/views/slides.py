@@ -7,6 +7,9 @@ it changes (e.g. the presenter turns the child-region walk-through on or off).
 
 URL parameters, next to the view's (region, metric, period, lang, classes):
 ``slide=<key>`` and ``children=1`` (one slide per child region).
+
+Every slide ends with the source of what it shows (:func:`source_lines`): for
+each figure, the dataset and period of its numerator and of its denominator.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ucj_dash.analysis import cost, priority
+from ucj_dash.analysis.indicators import COVERAGES
 from ucj_dash.analysis.settings import Settings
+from ucj_dash.datasets.figures import SHOWN_PAIRS, Figures
 from ucj_dash.errors import UserError
 from ucj_dash.geography.regions import Level, Registry, level_of
 from ucj_dash.text import fmt
@@ -124,6 +129,35 @@ def query(view_params: dict[str, str], key: str, include_children: bool) -> dict
 
 
 # ---- what the slides show
+
+#: the pairs (:data:`~ucj_dash.datasets.dataset.PAIRS`) whose figures each kind of slide shows; the map
+#: slide shows its metric's, the priority slide the rule's coverage first
+SLIDE_PAIRS: dict[str, tuple[str, ...]] = {
+    "title": SHOWN_PAIRS,
+    "figures": ("ucj", "extreme_poverty", "vulnerable"),
+    "priority": ("extreme_poverty", "extreme_poor_workers", "vulnerable"),
+    "cost": ("vulnerable", "extreme_poor_workers"),
+    "child": ("ucj", "extreme_poverty", "vulnerable"),
+}
+
+
+def slide_pairs(kind: str, metric_pair: str = "ucj", coverage: str = "employed_active") -> tuple[str, ...]:
+    """The pairs a slide of ``kind`` shows: ``metric_pair`` on the map, the pair of ``coverage`` (a
+    :data:`~ucj_dash.analysis.indicators.COVERAGES` key, the ranking rule's) first on the priority slide."""
+    if kind == "map":
+        return (metric_pair,)
+    pairs = SLIDE_PAIRS[kind]
+    if kind == "priority":
+        pairs = (COVERAGES[coverage].pair, *pairs)
+    return tuple(dict.fromkeys(pairs))
+
+
+def source_lines(figures: Figures, kind: str, period: str, lang: str, metric_pair: str = "ucj",
+                 coverage: str = "employed_active") -> list[str]:
+    """Where the figures of a slide of ``kind`` come from: one plain-text line per figure
+    ("Cakupan UCJ — pembilang: <dataset>, Des 2024 · penyebut: <dataset>, Agu 2024")."""
+    return figures.source_lines(period, lang, pairs=slide_pairs(kind, metric_pair, coverage))
+
 
 
 @dataclass(frozen=True)
