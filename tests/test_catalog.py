@@ -1,54 +1,96 @@
-"""What the data page lists (``ucj_dash.datasets.catalog``, ``template.column_table``), on hand-made metadata."""
+"""What the data page lists (``ucj_dash.datasets.catalog``, ``template.column_table``), on datasets stored
+in a temporary folder (``UCJ_DATA_DIR``)."""
 
 import pandas as pd
 import pytest
 
-from ucj_dash.datasets import catalog, store, template
-from ucj_dash.datasets.dataset import Dataset, DatasetMeta
+from ucj_dash.datasets import catalog, figures, store, template
+from ucj_dash.datasets.composition import Composition
+from ucj_dash.datasets.dataset import DatasetMeta
 
-DEMO = DatasetMeta(store.DEMO_ID, "Demo", "simulasi", "2024-12", True, created_at="2025-06-01T08:30:12+00:00")
-IMPORTED = DatasetMeta(
-    "peserta-abababab", "Peserta", "BPJS Ketenagakerjaan Cabang Kupang", "2024-12-31", False,
-    extra={"uploaded_at": "2025-06-30T09:15:42+00:00", "file_name": "peserta.csv", "file_sha256": "ab" * 32,
-           "rows_read": 3, "rows_imported": 2, "periods": ["2024-06", "2024-12"], "levels": ["kec", "desa"]},
-)
+DEMO = DatasetMeta("demo-peserta", "Demo", "simulasi", "2024-12", True, created_at="2025-06-01T08:30:12+00:00")
+IMPORTED = DatasetMeta("peserta-abababab", "Peserta", "BPJS Ketenagakerjaan Cabang Kupang", "2024-12-31", False,
+                       created_at="2025-06-30T09:15:42+00:00")
+UPLOAD = {"uploaded_at": "2025-06-30T09:15:42+00:00", "file_name": "peserta.csv", "file_sha256": "ab" * 32, "file_bytes": 99,
+          "source_file": "source.csv", "rows_read": 3, "rows_imported": 2}
+#: June given by kecamatan, December by village
+FIGURES = pd.DataFrame({
+    "region_code": ["53.02.05", "53.02.05.2001", "53.02.05.2002"],
+    "period": ["2024-06", "2024-12", "2024-12"],
+    "employed_workers": [1500.0, 1000.0, 500.0],
+    "active_participants": [250.0, 200.0, 100.0],
+})
+DEMO_FIGURES = pd.DataFrame({"region_code": ["53.02"], "period": ["2024-12"], "active_participants": [2.0]})
 
 
-def test_table_lists_provenance_and_marks_the_active_dataset():
-    listed = catalog.Catalog((DEMO, IMPORTED), active="peserta-abababab").table("id")
-    assert list(listed.columns) == ["Aktif", "Nama", "Jenis", "Sumber", "Per", "Diunggah (UTC)", "Berkas", "SHA-256 berkas",
-                                    "Baris diimpor / dibaca", "Periode", "Tingkat", "ID"]
+@pytest.fixture
+def stored(tmp_path, monkeypatch):
+    monkeypatch.setenv("UCJ_DATA_DIR", str(tmp_path / "data"))
+    figures.forget()
+    store.save(DEMO, DEMO_FIGURES)
+    store.save(IMPORTED, FIGURES, files={"source.csv": b"x"}, upload=UPLOAD)
+    yield catalog.Catalog.read(Composition.of({"participants": "peserta-abababab", "workers": "peserta-abababab",
+                                               "vulnerable": "demo-peserta"}))
+    figures.forget()
+
+
+def test_table_lists_provenance_and_what_each_dataset_gives_by_default(stored):
+    listed = stored.table("id")
+    assert list(listed.columns) == ["Sumber bawaan untuk", "Nama", "Jenis", "Sumber", "Per", "Versi", "Periode", "Tingkat",
+                                    "Diunggah (UTC)", "Berkas", "SHA-256 berkas", "Baris diimpor / dibaca", "ID"]
     demo, imported = listed.to_dict("records")
     assert imported == {
-        "Aktif": "●", "Nama": "Peserta", "Jenis": "Impor", "Sumber": "BPJS Ketenagakerjaan Cabang Kupang", "Per": "2024-12-31",
+        "Sumber bawaan untuk": "Peserta BPJS Ketenagakerjaan, Penduduk bekerja (penyebut UCJ)",
+        "Nama": "Peserta", "Jenis": "Impor", "Sumber": "BPJS Ketenagakerjaan Cabang Kupang", "Per": "2024-12-31",
+        "Versi": 1, "Periode": "2024-06, 2024-12", "Tingkat": "Kecamatan, Desa/Kelurahan",
         "Diunggah (UTC)": "2025-06-30 09:15", "Berkas": "peserta.csv", "SHA-256 berkas": "abababababababab",
-        "Baris diimpor / dibaca": "2 / 3", "Periode": "2024-06, 2024-12", "Tingkat": "Kecamatan, Desa/Kelurahan",
-        "ID": "peserta-abababab",
+        "Baris diimpor / dibaca": "2 / 3", "ID": "peserta-abababab",
     }
-    # the demo was never uploaded: its creation time, empty file cells
-    assert demo["Aktif"] == "" and demo["Jenis"] == "Simulasi (demo)" and demo["Diunggah (UTC)"] == "2025-06-01 08:30"
-    assert demo["Berkas"] == demo["SHA-256 berkas"] == demo["Baris diimpor / dibaca"] == demo["Tingkat"] == ""
-    assert catalog.Catalog((DEMO,), "demo").table("en").columns[0] == "Active"
+    # the built-in source was never uploaded: its creation time, empty file cells
+    assert demo["Sumber bawaan untuk"] == "Pekerja rentan & miskin ekstrem"
+    assert demo["Jenis"] == "Simulasi (demo)" and demo["Diunggah (UTC)"] == "2025-06-01 08:30"
+    assert demo["Berkas"] == demo["SHA-256 berkas"] == demo["Baris diimpor / dibaca"] == ""
+    assert demo["Tingkat"] == "Kabupaten/Kota" and demo["Per"] == "2024-12"
+    english = stored.table("en")
+    assert list(english.columns[:2]) == ["Default source of", "Name"] and "Version" in english.columns
+    assert english.loc[0, "Default source of"] == "Vulnerable & extreme-poor workers"
 
 
-def test_choices_the_demo_is_never_deletable():
-    stored = catalog.Catalog((DEMO, IMPORTED), active="peserta-abababab")
-    assert stored.ids == ["demo", "peserta-abababab"]
-    assert stored.active_index == 1
+def test_an_appended_version_shows_its_number_and_new_as_of(stored):
+    store.append("peserta-abababab", FIGURES.assign(period="2025-01")[1:], as_of="2025-01-31")
+    row = catalog.Catalog.read(stored.default).table("id").set_index("ID").loc["peserta-abababab"]
+    assert row["Versi"] == 2 and row["Per"] == "2025-01-31" and row["Periode"] == "2024-06, 2024-12, 2025-01"
+
+
+def test_choices_the_built_in_sources_are_never_deletable(stored):
+    assert stored.ids == ["demo-peserta", "peserta-abababab"]
     assert stored.deletable == ["peserta-abababab"]
     assert stored.label("peserta-abababab") == "Peserta (peserta-abababab)"
-    assert stored.name("demo") == "Demo"
-    alone = catalog.Catalog((DEMO,), active="gone")  # the active one was just deleted
-    assert alone.active_index == 0 and alone.deletable == []
+    assert stored.name("demo-peserta") == "Demo"
+    assert stored.dataset("peserta-abababab").version.number == 1
+    assert stored.offering("participants") == ["demo-peserta", "peserta-abababab"]
+    assert stored.offering("workers") == ["peserta-abababab"] and stored.offering("poverty") == []
+    store.delete("peserta-abababab")
+    alone = catalog.Catalog.read(stored.default)  # the default still names the deleted one
+    assert alone.ids == ["demo-peserta"] and alone.deletable == []
+    assert alone.table("id").loc[0, "Sumber bawaan untuk"] == "Pekerja rentan & miskin ekstrem"
 
 
-def test_read_from_the_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("UCJ_DATA_DIR", str(tmp_path))
-    figures = pd.DataFrame({"region_code": ["53.02"], "period": ["2024-12"], "employed_workers": [10.0], "active_participants": [2.0]})
-    store.save(Dataset(DatasetMeta("mine", "Mine", "uji", "2024-12", False), figures))
-    store.save(Dataset(DatasetMeta(store.DEMO_ID, "Demo", "uji", "2024-12", True), figures))
-    stored = catalog.Catalog.read("mine")
-    assert stored.ids == ["demo", "mine"] and stored.active_index == 1
+def test_versions_table_newest_first_with_the_current_one_marked(stored):
+    store.append("peserta-abababab", FIGURES.assign(period="2025-01")[1:], as_of="2025-01-31",
+                 upload={**UPLOAD, "uploaded_at": "2025-02-01T10:00:00+00:00", "file_name": "jan.csv", "file_sha256": "cd" * 32})
+    store.roll_back("peserta-abababab", 1)
+    table = catalog.versions_table("peserta-abababab", "id")
+    assert list(table.columns) == ["Versi", "Perubahan", "Diunggah (UTC)", "Periode", "Berkas", "SHA-256 berkas"]
+    assert table.to_dict("records") == [
+        {"Versi": "● 3", "Perubahan": "dikembalikan ke versi 1", "Diunggah (UTC)": table.loc[0, "Diunggah (UTC)"],
+         "Periode": "2024-06, 2024-12", "Berkas": "", "SHA-256 berkas": ""},
+        {"Versi": "2", "Perubahan": "periode ditambah/diganti", "Diunggah (UTC)": "2025-02-01 10:00",
+         "Periode": "2024-06, 2024-12, 2025-01", "Berkas": "jan.csv", "SHA-256 berkas": "cdcdcdcdcdcdcdcd"},
+        {"Versi": "1", "Perubahan": "impor pertama", "Diunggah (UTC)": "2025-06-30 09:15",
+         "Periode": "2024-06, 2024-12", "Berkas": "peserta.csv", "SHA-256 berkas": "abababababababab"},
+    ]
+    assert list(catalog.versions_table("peserta-abababab", "en").columns[:2]) == ["Version", "Change"]
 
 
 def test_import_preview_counts_rows_regions_levels_and_periods():

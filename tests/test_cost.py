@@ -40,3 +40,26 @@ def test_cost_columns_keep_missing_as_missing():
     assert out["cost_monthly_rp"].iloc[0] == 168_000 and out["cost_yearly_rp"].iloc[0] == 2_016_000
     assert np.isnan(out["cost_yearly_rp"].iloc[1])
     assert cost.monthly_contribution_rp(float("nan")) != cost.monthly_contribution_rp(0)
+
+
+def test_uncovered_workers_rest_on_the_matched_sums_of_each_groups_pair():
+    """Village A: 100 vulnerable, 30 covered; village B: vulnerable unknown, 50 covered. The kecamatan's
+    uncovered vulnerable workers are 70 (A only), not 100 − 80 = 20; its cost is theirs."""
+    from ucj_dash.analysis import indicators
+    from ucj_dash.datasets.dataset import PAIR_BY_KEY
+
+    assert set(cost.PAIRS) == set(cost.GROUPS)
+    for group, key in cost.PAIRS.items():
+        pair = PAIR_BY_KEY[key]
+        coverage = next(c for c in indicators.COVERAGES.values() if c.pair == key)
+        assert coverage.uncovered_column == cost.GROUPS[group] and pair.whole == coverage.denominator
+    counts = pd.DataFrame({"vulnerable_workers": [100.0], "vulnerable_covered": [80.0], "vulnerable__part": [30.0],
+                           "vulnerable__whole": [100.0]}, index=["53.02.05"])
+    for column in ("employed_workers", "active_participants", "registered_participants", "extreme_poor_workers",
+                   "extreme_poor_workers_covered", "population", "extreme_poor_population", "village_officials",
+                   "village_officials_enrolled"):
+        counts[column] = np.nan
+    row = indicators.compute(counts).iloc[0]
+    assert row["uncovered_vulnerable_workers"] == 70
+    assert cost.gap_cost(row, "vulnerable").monthly_rp == 70 * 16_800
+    assert np.isnan(cost.gap_cost(row, "extreme_poor").monthly_rp)  # no figures: no cost, not Rp0

@@ -21,15 +21,16 @@ import pandas as pd
 import pytest
 
 from ucj_dash import build
-from ucj_dash.datasets import store
+from ucj_dash.datasets import figures, store
+from ucj_dash.datasets.composition import Composition
 from ucj_dash.geography import boundaries
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "region_code;period;employed_workers;active_participants\n"
 
 
-def _csv(path: Path, employed: int, active: int) -> Path:
-    rows = "".join(f"53.02.05.{2000 + i};2024-12;{employed};{active}\n" for i in range(1, 9))
+def _csv(path: Path, employed: int, active: int, period: str = "2024-12") -> Path:
+    rows = "".join(f"53.02.05.{2000 + i};{period};{employed};{active}\n" for i in range(1, 9))
     path.write_text(HEADER + rows, encoding="utf-8")
     return path
 
@@ -45,7 +46,9 @@ def _cli(*args: str, env: dict) -> subprocess.Popen:
 def env(tmp_path, monkeypatch, manifest):
     data = tmp_path / "data"
     monkeypatch.setenv("UCJ_DATA_DIR", str(data))
-    return {**os.environ, "UCJ_DATA_DIR": str(data)}
+    figures.forget()
+    yield {**os.environ, "UCJ_DATA_DIR": str(data)}
+    figures.forget()
 
 
 def _import(env, csv: Path, dataset_id: str) -> subprocess.Popen:
@@ -53,8 +56,17 @@ def _import(env, csv: Path, dataset_id: str) -> subprocess.Popen:
                 "--as-of", "2024-12-31", "--id", dataset_id, "--yes", env=env)
 
 
-def _employed(dataset_id: str) -> float:
-    return float(store.load(dataset_id).at("2024-12").loc["53.02.05", "employed_workers"])
+def _employed(dataset_id: str, period: str = "2024-12") -> float:
+    return float(store.load(dataset_id).at(period).loc["53.02.05", "employed_workers"])
+
+
+def _append(env, csv: Path, dataset_id: str) -> subprocess.Popen:
+    return _cli("import", str(csv), "--append-to", dataset_id, "--as-of", "2025-01-31", "--yes", env=env)
+
+
+def _leftovers() -> list[str]:
+    """Temporary files and folders of writes anywhere in the store."""
+    return [str(p) for p in store.datasets_dir().rglob("*") if any(m in p.name for m in (".tmp-", ".old-", ".deleted-"))]
 
 
 def test_two_imports_under_one_id_at_once_store_one_and_refuse_the_other(env, tmp_path):
@@ -75,20 +87,33 @@ def test_an_import_killed_at_any_point_leaves_the_store_whole(env, tmp_path):
     first = _import(env, _csv(tmp_path / "first.csv", 1000, 100), "kupang")
     assert first.wait(timeout=120) == 0, first.communicate()
     rng = random.Random(20261122)
+    appended = False
     for attempt in range(6):
-        proc = _import(env, _csv(tmp_path / f"next{attempt}.csv", 3000, 300), f"kupang-{attempt}")
+        if attempt % 2:  # a new period for the dataset already stored
+            proc = _append(env, _csv(tmp_path / f"jan{attempt}.csv", 2000, 200, "2025-01"), "kupang")
+        else:
+            proc = _import(env, _csv(tmp_path / f"next{attempt}.csv", 3000, 300), f"kupang-{attempt}")
         time.sleep(rng.uniform(0.2, 3.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        # every dataset the store lists loads whole; the one imported before is intact
+        # every dataset the store lists loads whole, at its current version, in every period
         for meta in store.list_datasets():
             ds = store.load(meta.id)
-            assert not ds.rolled.empty
+            assert ds.periods and all(not ds.at(p).empty for p in ds.periods)
+            assert ds.version.number <= store.latest_version_number(meta.id)  # a killed append may leave a version unused
+            figures.load(Composition.of({"participants": meta.id, "workers": meta.id})).at(ds.latest_period)
+        # the one imported before is intact; an append is either wholly in it or not at all
         assert _employed("kupang") == 8000
+        kupang = store.load("kupang")
+        appended = appended or "2025-01" in kupang.periods
+        assert kupang.periods == (["2024-12", "2025-01"] if appended else ["2024-12"])
+        if appended:
+            assert _employed("kupang", "2025-01") == 16000
+        assert dict(store.state())["kupang"] == kupang.version.number
         assert (not store.exists(f"kupang-{attempt}")) or _employed(f"kupang-{attempt}") == 24000
     store.remove_leftovers()  # what the app does at start-up
-    names = sorted(p.name for p in store.datasets_dir().iterdir())
-    assert not [n for n in names if ".tmp-" in n or ".old-" in n or ".deleted-" in n], names
+    assert _leftovers() == []
+    assert _employed("kupang") == 8000
 
 
 @pytest.fixture

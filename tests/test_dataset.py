@@ -8,7 +8,14 @@ from ucj_dash.analysis import indicators
 from ucj_dash.datasets import figures, store
 from ucj_dash.datasets.composition import Composition
 from ucj_dash.datasets.dataset import (
-    COUNT_COLUMNS, PAIR_BY_KEY, PAIRS, STOCK_COLUMNS, DatasetMeta, column_label, conform, roll_up,
+    COUNT_COLUMNS,
+    PAIR_BY_KEY,
+    PAIRS,
+    STOCK_COLUMNS,
+    DatasetMeta,
+    column_label,
+    conform,
+    roll_up,
 )
 from ucj_dash.geography.regions import NATION_CODE
 

@@ -42,6 +42,21 @@ def test_url_round_trip(registry):
     assert undotted.region == "53.02.02"
 
 
+def test_sources_travel_in_the_url(registry):
+    v = View(region="53", sources="p:peserta-kupang,w:demo-sakernas")
+    params = drill.to_query(v)
+    assert params == {"region": "53", "src": "p:peserta-kupang,w:demo-sakernas"}
+    assert set(params) <= set(drill.QUERY_KEYS) and "src" in drill.QUERY_KEYS
+    back, notices = drill.from_query(params, registry, PERIODS)
+    assert back == v and notices == []
+    assert "src" not in drill.to_query(View(region="53"))  # the default composition stays out of the link
+    # the value is checked against the store later (composition.from_query); here it is only kept, and kept short
+    long, notices = drill.from_query({"src": "p:" + "x" * 5000}, registry, PERIODS)
+    assert len(long.sources) == 600 and notices == []
+    hostile, _ = drill.from_query({"src": "<script>alert(1)</script>"}, registry, PERIODS)
+    assert hostile.region == "ID" and hostile.sources == "<script>alert(1)</script>"
+
+
 @pytest.mark.parametrize(
     "params, bad",
     [

@@ -18,8 +18,10 @@ import pytest
 
 from ucj_dash.analysis import funding
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.datasets import store
-from ucj_dash.datasets.dataset import Dataset, DatasetMeta
+from ucj_dash.datasets import composition, figures, store
+from ucj_dash.datasets.composition import Composition
+from ucj_dash.datasets.dataset import DatasetMeta
+from ucj_dash.datasets.figures import Figures
 from ucj_dash.errors import UserError
 from ucj_dash.geography.regions import Level
 
@@ -29,14 +31,18 @@ YEAR_JKK_JKM = 16_800 * 12  # 201,600 per worker a year
 YEAR_WITH_JHT = 36_800 * 12  # 441,600
 
 
-def planner_dataset(dataset_id: str = "plan-uji") -> Dataset:
+#: the groups a dataset holding every count but population gives
+GROUPS = ("participants", "workers", "vulnerable", "officials")
+
+
+def planner_figures(dataset_id: str = "plan-uji") -> tuple[DatasetMeta, pd.DataFrame]:
     """Three desa and one kelurahan of Kecamatan 53.02.05 (Kab. Timor Tengah Selatan), period 2025-12.
 
     Kabupaten 53.02 sums: employed 2,700, active 800; extreme-poor workers 115, covered 15 (100 to enrol:
     desa 2001 50, desa 2002 30, kelurahan 1010 20, desa 2003 no data); vulnerable 550, covered 250 (300);
     village officials 22, enrolled 12 (10); target gap 52.15% × 2,700 − 800 = 608.05 → 609 persons.
     """
-    figures = pd.DataFrame(
+    rows = pd.DataFrame(
         {
             "region_code": ["53.02.05.2001", "53.02.05.2002", "53.02.05.1010", "53.02.05.2003"],
             "period": ["2025-12"] * 4,
@@ -51,12 +57,31 @@ def planner_dataset(dataset_id: str = "plan-uji") -> Dataset:
         }
     )
     meta = DatasetMeta(id=dataset_id, name="Uji perencana", source="uji tangan", as_of="2025-12", simulated=True)
-    return Dataset(meta, figures)
+    return meta, rows
+
+
+def stored_figures(meta: DatasetMeta, rows: pd.DataFrame, groups=GROUPS) -> Figures:
+    """``rows`` saved as one dataset (in the store ``UCJ_DATA_DIR`` names) giving ``groups``."""
+    store.save(meta, rows)
+    return figures.load(Composition.of({g: meta.id for g in groups}))
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return planner_dataset()
+def ds(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as m:
+        m.setenv("UCJ_DATA_DIR", str(tmp_path_factory.mktemp("funding") / "data"))
+        figures.forget()
+        yield stored_figures(*planner_figures())
+    figures.forget()
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    path = tmp_path / "data"
+    monkeypatch.setenv("UCJ_DATA_DIR", str(path))
+    figures.forget()
+    yield path
+    figures.forget()
 
 
 def make(ds, registry, code="53.02", goal="extreme-poor", years="2026-2029", **kw):
@@ -201,10 +226,10 @@ def test_missing_figure_gives_no_data_not_zero(ds, registry):
     assert nothing.no_data["missing"] == ["employed_workers", "active_participants"]
 
 
-def test_coverage_without_employed_workers_is_no_data(registry):
-    figures = pd.DataFrame({"region_code": ["53.02.05.2001"], "period": ["2025-12"], "employed_workers": [NAN],
-                            "active_participants": [NAN], "village_officials": [4.0], "village_officials_enrolled": [0.0]})
-    ds = Dataset(DatasetMeta(id="x", name="x", source="x", as_of="2025-12", simulated=False), figures)
+def test_coverage_without_employed_workers_is_no_data(registry, data_dir):
+    rows = pd.DataFrame({"region_code": ["53.02.05.2001"], "period": ["2025-12"], "employed_workers": [NAN],
+                         "active_participants": [NAN], "village_officials": [4.0], "village_officials_enrolled": [0.0]})
+    ds = stored_figures(DatasetMeta(id="x", name="x", source="x", as_of="2025-12", simulated=False), rows)
     p = funding.plan(ds, registry, "53.02.05.2001", "officials", "2026")
     assert p.workers_to_enrol == 4 and p.by_year[0].coverage_pct is None
 
@@ -260,12 +285,57 @@ def test_provenance_and_json(ds, registry):
     out = p.to_json()
     json.dumps(out)  # plain JSON
     prov = out["provenance"]
-    assert prov["dataset_id"] == "plan-uji" and prov["simulated"] is True and prov["period"] == "2025-12"
+    assert prov["composition"] == "p:plan-uji,w:plan-uji,v:plan-uji,o:plan-uji"
+    assert prov["simulated"] is True and prov["period"] == "2025-12"
+    for side in ("numerator", "denominator"):
+        assert prov["figures"][side] == {"dataset_id": "plan-uji", "dataset_name": "Uji perencana", "period": "2025-12",
+                                         "as_of": "2025-12", "simulated": True}
+    assert "Uji perencana" in prov["text"]["id"] and "pembilang" in prov["text"]["id"] and "numerator" in prov["text"]["en"]
     assert prov["settings"]["ucj_target_pct"]["value"] == 52.15 and prov["settings"]["ucj_target_pct"]["source"]
     assert prov["settings"]["bpu_min_package_rp"]["as_of"] == "2019"
     assert out["inputs"]["years"] == [2026, 2029] and out["inputs"]["goal"] == "target"
     assert set(out["by_year"][0]) >= {"year", "workers", "cost_rupiah", "coverage_pct"}
     assert out["workers_to_enrol"] == 609 and out["by_source"]["apbd_prov"] == sum(y["by_source"]["apbd_prov"] for y in out["by_year"])
+
+
+@pytest.fixture
+def two_sources(data_dir):
+    """Participants by village each month (``peserta``) and employed workers by kabupaten every August (``sakernas``)."""
+    villages = ["53.02.05.2001", "53.02.05.2002", "53.02.05.1010", "53.02.05.2003"]
+    participants = pd.DataFrame([{"region_code": v, "period": p, "active_participants": a}
+                                 for p in ("2025-11", "2025-12") for v, a in zip(villages, (200.0, 100.0, 400.0, 100.0))])
+    store.save(DatasetMeta("peserta", "Peserta uji", "BPJS uji", "2025-12", False), participants)
+    workers = pd.DataFrame({"region_code": ["53.02", "53.02"], "period": ["2024-08", "2025-08"],
+                            "employed_workers": [2500.0, 2700.0]})
+    store.save(DatasetMeta("sakernas", "Sakernas uji", "BPS uji", "2025-08", True), workers)
+    return figures.load(Composition.of({"participants": "peserta", "workers": "sakernas"}))
+
+
+def test_provenance_names_the_numerators_and_the_denominators_datasets_and_periods(two_sources, registry):
+    p = make(two_sources, registry, goal="target", years="2026-2029")
+    assert p.workers_to_enrol == 609  # 52.15% × 2,700 (Aug 2025) − 800 (Dec 2025), rounded up
+    prov = p.to_json()["provenance"]
+    assert prov["composition"] == "p:peserta,w:sakernas" and prov["period"] == "2025-12"
+    assert prov["figures"]["numerator"] == {"dataset_id": "peserta", "dataset_name": "Peserta uji", "period": "2025-12",
+                                            "as_of": "2025-12", "simulated": False}
+    assert prov["figures"]["denominator"] == {"dataset_id": "sakernas", "dataset_name": "Sakernas uji", "period": "2025-08",
+                                              "as_of": "2025-08", "simulated": True}
+    assert prov["simulated"] is True  # one of its sources is simulated
+    assert prov["text"]["en"].startswith("numerator: Peserta uji, Dec 2025")
+    assert "denominator: Sakernas uji, Aug 2025" in prov["text"]["en"]
+    assert "Sakernas uji" in prov["text"]["id"] and "Peserta uji" in prov["text"]["id"]
+    # November: the same August denominator, November's participants
+    nov = make(two_sources, registry, goal="target", years="2026", period="2025-11").provenance["figures"]
+    assert (nov["numerator"]["period"], nov["denominator"]["period"]) == ("2025-11", "2025-08")
+
+
+def test_a_goal_whose_denominator_is_coarser_than_the_region_is_no_data(two_sources, registry):
+    p = make(two_sources, registry, code="53.02.05.2001", goal="target", years="2026")
+    assert p.workers_to_enrol is None and p.by_year == []
+    assert p.no_data["missing"] == ["employed_workers"]
+    assert p.provenance["figures"]["denominator"]["period"] == "2025-08"  # the source is named even where it has no figure
+    other = make(two_sources, registry, goal="vulnerable", years="2026")  # no source of vulnerable workers at all
+    assert other.workers_to_enrol is None and other.provenance["figures"] == {"numerator": None, "denominator": None}
 
 
 # ------------------------------------------------------------------ CLI
@@ -277,22 +347,21 @@ def _run(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def test_cli_json_equals_the_core(tmp_path, monkeypatch, registry):
-    data_dir = tmp_path / "data"
-    monkeypatch.setenv("UCJ_DATA_DIR", str(data_dir))
-    ds = planner_dataset("plan-cli")
-    store.save(ds)
-    store.set_active("plan-cli")
+def test_cli_json_equals_the_core(tmp_path, data_dir, registry):
+    store.save(*planner_figures("plan-cli"))
+    composition.use_everywhere("plan-cli")  # the CLI plans on the default composition
     out = tmp_path / "plan.json"
     args = ["--region", "53.02", "--goal", "vulnerable", "--years", "2026-2029", "--package", "with-jht",
             "--split", "apbd_prov=30,apbd_kab=40,apbdes=30", "--period", "2025-12", "--phasing", "20,30,25,25",
             "--format", "json", "--out", str(out)]
     done = _run(data_dir, *args)
     assert done.returncode == 0, done.stderr
-    expected = funding.plan(store.load("plan-cli"), registry, "53.02", "vulnerable", "2026-2029", package="with-jht",
+    expected = funding.plan(figures.load(composition.default()), registry, "53.02", "vulnerable", "2026-2029", package="with-jht",
                             split="apbd_prov=30,apbd_kab=40,apbdes=30", phasing="20,30,25,25", period="2025-12")
     assert json.loads(out.read_text(encoding="utf-8")) == json.loads(json.dumps(expected.to_json()))
     assert expected.by_year[0].new_workers == 60 and expected.cost_total_rupiah == (60 + 150 + 225 + 300) * YEAR_WITH_JHT
+    assert expected.provenance["composition"] == "p:plan-cli,w:plan-cli,v:plan-cli,o:plan-cli"
+    assert expected.provenance["figures"]["denominator"]["dataset_id"] == "plan-cli"
 
     bad = _run(data_dir, *[a.replace("apbd_kab=40", "apbd_kab=-40") for a in args])
     assert bad.returncode == 2

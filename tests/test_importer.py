@@ -22,7 +22,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.datasets import importer, store, template
+from ucj_dash.datasets import composition, figures, importer, store, template
+from ucj_dash.datasets.composition import Composition
+from ucj_dash.datasets.dataset import COUNT_COLUMNS
 from ucj_dash.datasets.importer import (
     ERROR,
     WARNING,
@@ -32,6 +34,7 @@ from ucj_dash.datasets.importer import (
     store_import,
 )
 from ucj_dash.errors import UserError
+from ucj_dash.geography.regions import Level, level_of
 from ucj_dash.text import i18n
 from ucj_dash.text.i18n import t
 from ucj_dash.views import mapview
@@ -53,7 +56,9 @@ def data_dir(tmp_path, monkeypatch):
     """An empty store in a temporary folder."""
     path = tmp_path / "data"
     monkeypatch.setenv("UCJ_DATA_DIR", str(path))
-    return path
+    figures.forget()
+    yield path
+    figures.forget()
 
 
 def make_csv(rows, sep=";", encoding="utf-8-sig", header=HEADER) -> bytes:
@@ -582,15 +587,22 @@ def test_nothing_stored_while_errors_or_unconfirmed_warnings(registry, data_dir)
         (dict(name="x", source="", as_of="2024-12"), "import.error.no_source"),
         (dict(name="x", source="y", as_of="31/12/2024"), "import.error.bad_as_of"),
         (dict(name="x", source="y", as_of="2024-02-30"), "import.error.bad_as_of"),
-        (dict(name="x", source="y", as_of="2024-12", dataset_id="demo"), "data.error.demo_id"),
+        (dict(name="x", source="y", as_of="2024-12", dataset_id="demo-peserta"), "data.error.demo_id"),
+        (dict(name="x", source="y", as_of="2024-12", dataset_id="demo-baru"), "data.error.demo_id"),
         (dict(name="x", source="y", as_of="2024-12", dataset_id="../evil"), "data.error.bad_id"),
+        (dict(as_of="2024-12", append_to="nope"), "data.error.not_found"),
+        (dict(as_of="2024-12", append_to="../evil"), "data.error.not_found"),
+        (dict(as_of="2024-12", append_to="demo-peserta"), "import.error.append_demo"),
+        (dict(as_of="31/12/2024", append_to="nope"), "import.error.bad_as_of"),
     ):
         with pytest.raises(UserError) as exc:
             store_import(good, **kwargs)
         assert exc.value.key == key
     assert data_files(data_dir) == before
     ds = store_import(warn, name="x", source="y", as_of="2024-12", accept_warnings=True)
+    assert isinstance(ds, store.Dataset) and ds.version.number == 1
     assert store.load(ds.meta.id).meta.extra["warnings_accepted"] == 1
+    assert ds.version.provenance["warnings_accepted"] == 1
 
 
 def test_stored_dataset_has_provenance_and_the_file(registry, data_dir):
@@ -604,11 +616,39 @@ def test_stored_dataset_has_provenance_and_the_file(registry, data_dir):
     assert x["file_bytes"] == len(data) and x["rows_read"] == 4 and x["rows_imported"] == 4
     assert x["levels"] == ["desa"] and x["periods"] == [PERIOD] and x["regions"] == 4
     assert datetime.fromisoformat(x["uploaded_at"]).tzinfo is not None
-    assert (store.dataset_path(ds.meta.id) / x["source_file"]).read_bytes() == data
+    assert x["source_file"] == "source.csv"
+    assert (store.dataset_path(ds.meta.id) / "files" / ("0001-" + x["source_file"])).read_bytes() == data
+    assert ds.version.provenance == x and ds.version.action == "create"  # the upload's record kept with its version
+    assert ds.periods == [PERIOD] and ds.entry(PERIOD).as_of == "2024-12-31" and ds.entry(PERIOD).rows == 4
     assert ds.meta.id.startswith("peserta-tts-") and store.find_by_checksum(report.sha256)[0].id == ds.meta.id
     with pytest.raises(UserError) as exc:  # the same file under the same name again
         store_import(report, name="Peserta TTS", source="s", as_of="2024-12")
     assert exc.value.key == "data.error.id_taken"
+
+
+def test_append_to_adds_a_version_and_replaces_a_period(registry, data_dir):
+    first = store_import(check(make_csv(VALID_ROWS), "des.csv", registry), name="Peserta TTS", source="BPJS", as_of="2024-12-31",
+                         dataset_id="tts")
+    january = [[*r[:2], "2025-01", *r[3:5], str(int(r[5]) + 10), *r[6:]] for r in VALID_ROWS]
+    jan = check(make_csv(january), "jan.csv", registry)
+    before = data_files(data_dir)
+    second = store_import(jan, as_of="2025-01-31", append_to="tts")
+    assert isinstance(second, store.Dataset) and second.key == ("tts", 2) and second.version.action == "append"
+    assert second.periods == [PERIOD, "2025-01"] and second.meta == first.meta  # name and source stay the dataset's
+    assert second.entry(PERIOD).version == 1 and second.entry("2025-01").version == 2
+    assert second.entry("2025-01").as_of == "2025-01-31"
+    assert second.version.provenance["file_name"] == "jan.csv" and second.version.provenance["periods"] == ["2025-01"]
+    assert (store.dataset_path("tts") / "files" / "0002-source.csv").read_bytes() == jan.data
+    assert second.at("2025-01").loc["53.02.05", "active_participants"] == sum(int(r[5]) + 10 for r in VALID_ROWS)
+    # what version 1 wrote is still there, unchanged
+    assert {k: v for k, v in data_files(data_dir).items() if k in before and k != "datasets/tts/CURRENT"} == {
+        k: v for k, v in before.items() if k != "datasets/tts/CURRENT"}
+    fixed = [[*r[:2], PERIOD, *r[3:5], "100", *r[6:]] for r in VALID_ROWS]
+    third = store_import(check(make_csv(fixed), "des-fix.csv", registry), as_of="2025-02-01", append_to="tts")
+    assert third.version.number == 3 and third.periods == [PERIOD, "2025-01"]
+    assert third.at(PERIOD).loc["53.02.05", "active_participants"] == 400
+    assert store.read_version("tts", 1).periods[PERIOD].file == first.entry(PERIOD).file  # version 1 keeps its file
+    assert store.roll_back("tts", 1).at(PERIOD).loc["53.02.05", "active_participants"] == sum(int(r[5]) for r in VALID_ROWS)
 
 
 def test_round_trip_template_filled_imported_rolled_up_and_on_the_map(registry, data_dir):
@@ -653,11 +693,12 @@ def test_round_trip_template_filled_imported_rolled_up_and_on_the_map(registry, 
     assert "53.02.01" not in at.index and "51" not in at.index and "53.01" not in at.index
     assert np.isnan(at.loc["53.02", "vulnerable_workers"])
     # as the map shows it: coverage recomputed from sums, uncovered kabupaten without data
-    table = mapview.children_table(loaded, registry, "53", PERIOD, Settings()).set_index("code")
+    shown = figures.load(Composition.of({"participants": ds.meta.id, "workers": ds.meta.id, "poverty": ds.meta.id}))
+    table = mapview.children_table(shown, registry, "53", PERIOD, Settings()).set_index("code")
     assert table.loc["53.02", "ucj_coverage_pct"] == pytest.approx(act / emp * 100)
     assert table.loc["53.03", "ucj_coverage_pct"] == pytest.approx(30_000 / 125_000 * 100)
     assert table.loc["53.01", ["employed_workers", "ucj_coverage_pct"]].isna().all()
-    kec = mapview.children_table(loaded, registry, "53.02", PERIOD, Settings()).set_index("code")
+    kec = mapview.children_table(shown, registry, "53.02", PERIOD, Settings()).set_index("code")
     assert kec["employed_workers"].notna().sum() == 1  # only Amanuban Tengah
 
 
@@ -726,7 +767,7 @@ def stored_before(registry, data_dir):
     """A store holding one dataset already, which no later import may change."""
     report = check(make_csv(VALID_ROWS[:2]), "earlier.csv", registry)
     store_import(report, name="earlier", source="s", as_of="2024-12", dataset_id="earlier")
-    store.set_active("earlier")
+    composition.use_everywhere("earlier")
     return data_dir
 
 
@@ -757,24 +798,32 @@ def test_random_edits_import_correctly_or_fail_with_a_report(registry, stored_be
         return
     ds = store_import(report, name="e", source="s", as_of="2024-12", dataset_id=dataset_id, accept_warnings=True)
     after = data_files(stored_before)
-    assert {k: v for k, v in after.items() if not k.startswith(f"datasets/{dataset_id}/") and k != "active.json"} == {
-        k: v for k, v in before.items() if k != "active.json"
-    }
-    assert store.active_id() == "earlier"
+    assert {k: v for k, v in after.items() if not k.startswith(f"datasets/{dataset_id}/")} == before
+    assert composition.default().source("participants") == "earlier"  # an import never changes the default
     loaded = store.load(dataset_id)
-    pd.testing.assert_frame_equal(loaded.figures.reset_index(drop=True), ds.figures.reset_index(drop=True))
-    given_rows = loaded.figures.set_index(["region_code", "period"])
+    assert loaded.key == ds.key == (dataset_id, 1)
+    given_figs = report.figures
+    assert loaded.periods == sorted(given_figs["period"].unique())
+    for period in loaded.periods:  # the rows of the file are stored as given, the rest are sums
+        at = loaded.at(period)
+        rows = given_figs[given_figs["period"] == period].set_index("region_code")
+        own = at[at["given"]]
+        assert sorted(own.index) == sorted(rows.index)
+        for col in COUNT_COLUMNS:
+            pd.testing.assert_series_equal(own.loc[rows.index, col], rows[col].astype("float64"), check_names=False)
     for i in untouched:  # rows nobody edited are stored exactly as written
         row = dict(zip(HEADER, VALID_ROWS[i]))
-        stored = given_rows.loc[(row["region_code"], PERIOD)]
+        stored = loaded.at(PERIOD).loc[row["region_code"]]
+        assert bool(stored["given"])
         for col in HEADER[3:]:
             assert stored[col] == float(row[col])
     # roll-up: each kecamatan holds the sum of its villages where only villages were given
-    rolled = loaded.at(loaded.periods[0])
-    if set(loaded.levels_given()) == {importer.Level.VILLAGE}:
-        villages = loaded.figures[loaded.figures["period"] == loaded.periods[0]]
-        for kec, group in villages.groupby(villages["region_code"].str[:8]):
+    first = given_figs[given_figs["period"] == loaded.periods[0]]
+    if {level_of(c) for c in first["region_code"]} == {Level.VILLAGE}:
+        rolled = loaded.at(loaded.periods[0])
+        for kec, group in first.groupby(first["region_code"].str[:8]):
             assert rolled.loc[kec, "reporting"] == len(group)
+            assert not bool(rolled.loc[kec, "given"])
     store.delete(dataset_id)
 
 
@@ -863,7 +912,11 @@ def test_cli_import_exit_codes(tmp_path, data_dir, run_cli):
 
     code, out, err = run_cli("import", str(good), *meta, "--id", "uji", "--activate")
     assert code == 0, err
-    assert store.exists("uji") and store.active_id() == "uji"
+    assert store.exists("uji")
+    default = composition.default()  # --activate: the default source of every group it has counts of
+    assert (default.source("participants"), default.source("workers"), default.source("vulnerable"),
+            default.source("poverty")) == ("uji", "uji", "uji", "uji")
+    assert default.source("officials") is None
     assert run_cli("import", str(warn), *meta, "--yes")[0] == 0
 
     code, out, err = run_cli("import", str(tmp_path / "none.csv"), *meta)

@@ -118,3 +118,46 @@ def test_settings_package_follows_its_parts_and_edits_are_checked(registry):
     assert check({"ucj_target_pct": 40.0}, {"53.02": 60.0}, registry) == []
     keys = [p.key for p in check({"class_low_below_pct": 10.0, "ucj_target_pct": 140.0}, {"99.99": 50.0, "53": 120.0}, registry)]
     assert keys == ["settings.out_of_range", "settings.breaks_order", "error.unknown_code", "settings.target_range"]
+
+
+def test_rates_and_gaps_use_the_matched_pair_columns_when_present():
+    """The pair columns (``<key>__part/__whole``) win over the rolled-up counts: a kecamatan with village A
+    (100 employed, 50 active) and village B (employed unknown, 40 active) is 50% covered, not 90%."""
+    c = _counts(employed_workers=[100.0], active_participants=[90.0])
+    c["ucj__part"], c["ucj__whole"] = [50.0], [100.0]
+    out = indicators.compute(c)
+    assert out["ucj_coverage_pct"].iloc[0] == pytest.approx(50.0)
+    assert out["uncovered_workers"].iloc[0] == 50
+    assert out["gap_to_target_workers"].iloc[0] == pytest.approx(52.15 - 50.0)
+    assert not out["target_met"].iloc[0]
+    # no matched sums (NaN): no rate even where both rolled-up counts are known
+    c["ucj__part"], c["ucj__whole"] = [np.nan], [np.nan]
+    out = indicators.compute(c)
+    assert np.isnan(out["ucj_coverage_pct"].iloc[0]) and np.isnan(out["uncovered_workers"].iloc[0])
+    assert np.isnan(out["gap_to_target_workers"].iloc[0]) and pd.isna(out["target_met"].iloc[0])
+    assert indicators.available_coverages(c) == []
+
+
+def test_without_pair_columns_each_row_is_matched_on_its_own():
+    c = _counts(employed_workers=[100.0, np.nan, 100.0], active_participants=[np.nan, 40.0, 30.0],
+                registered_participants=[80.0, 50.0, np.nan])
+    sums = indicators.matched_sums(c)
+    part, whole = sums["ucj"]
+    assert part.isna().tolist() == [True, True, False] and whole.isna().tolist() == [True, True, False]
+    out = indicators.compute(c)
+    assert out["ucj_coverage_pct"].isna().tolist() == [True, True, False]
+    assert out["uncovered_workers"].isna().tolist() == [True, True, False]  # a whole without its part: not "all uncovered"
+    assert out["registered_coverage_pct"].iloc[0] == pytest.approx(80.0)
+    assert out["registered_coverage_pct"].iloc[1:].isna().all()
+    part, whole = indicators.COVERAGES["employed_registered"].sums(c)
+    assert part.tolist()[0] == 80.0 and whole.tolist()[0] == 100.0
+
+
+def test_every_pair_has_a_rate_column_and_every_metric_and_coverage_a_pair():
+    from ucj_dash.datasets.dataset import PAIR_BY_KEY
+
+    for metric in indicators.METRICS.values():
+        assert metric.pair in PAIR_BY_KEY
+    for coverage in indicators.COVERAGES.values():
+        pair = PAIR_BY_KEY[coverage.pair]
+        assert (pair.part, pair.whole) == (coverage.numerator, coverage.denominator)

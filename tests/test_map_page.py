@@ -160,3 +160,36 @@ def test_below_the_denominators_level_the_rate_is_missing_with_the_reason():
     at = _run(region="53.02.05")  # a kecamatan: Sakernas gives employed workers by kabupaten only
     assert at.metric[0].value == "—"
     assert any("penyebut hanya tersedia sampai tingkat kabupaten/kota" in c.value for c in at.caption)
+
+
+def test_an_import_from_the_command_line_shows_on_the_next_rerun_of_every_page(demo_store):
+    """The app caches figures by each dataset's current version: an append by another process (the CLI)
+    is on screen at the next rerun of an open session, on the map, profile and priority pages."""
+    import subprocess
+    import sys
+
+    villages, _ = _partial_kab(demo_store)
+    src = "p:ntt-tts,w:ntt-tts"
+    sessions = {}
+    for page in ("pages/map.py", "pages/profile.py", "pages/priority.py"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params.update({"region": "53.02", "src": src})
+        at.run()
+        if page != "pages/map.py":
+            at.switch_page(page).run()
+        assert not at.exception
+        sessions[page] = at
+    assert [m.value for m in sessions["pages/map.py"].metric][0] == "40,0%"
+    head = "region_code;period;employed_workers;active_participants"
+    csv = demo_store / "januari.csv"
+    csv.write_text("\n".join([head, f"{villages[1]};2025-01;1000;900"]) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "ucj_dash", "import", str(csv), "--append-to", "ntt-tts",
+                           "--as-of", "2025-01-31", "--yes"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    for page, at in sessions.items():
+        at.run()
+        assert not at.exception
+        text = _text(at) + "\n".join(str(s.options) for s in at.selectbox) + str([s.options for s in at.select_slider])
+        assert "2025-01" in text, page  # the new month is offered (and shown: it is the latest now)
+    # the map now shows January: one village with both figures, 900 of 1,000
+    assert sessions["pages/map.py"].metric[0].value == "90,0%"

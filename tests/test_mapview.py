@@ -10,21 +10,76 @@ import pytest
 
 from ucj_dash.analysis.indicators import METRICS, coverage_class
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.datasets.dataset import Dataset, DatasetMeta
+from ucj_dash.datasets import figures, store
+from ucj_dash.datasets.composition import Composition
+from ucj_dash.datasets.dataset import COUNT_COLUMNS, DatasetMeta
+from ucj_dash.datasets.figures import Figures
 from ucj_dash.geography.boundaries import read_layer
 from ucj_dash.geography.regions import Level
 from ucj_dash.text.i18n import t
 from ucj_dash.views import mapview
 
 
-def test_children_table_has_every_child_and_no_data_as_nan(registry, demo_dataset):
-    period = demo_dataset.latest_period
-    table = mapview.children_table(demo_dataset, registry, "53.02.02", period, Settings())
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    path = tmp_path / "data"
+    monkeypatch.setenv("UCJ_DATA_DIR", str(path))
+    figures.forget()
+    yield path
+    figures.forget()
+
+
+def _stored(dataset_id: str, rows: pd.DataFrame, name: str | None = None, source: str = "uji",
+            simulated: bool = False) -> Figures:
+    """``rows`` (participants and employed workers as given) stored as one dataset, composed for both groups."""
+    store.save(DatasetMeta(dataset_id, name or dataset_id, source, "2024-12", simulated), rows)
+    return figures.load(Composition.of({"participants": dataset_id, "workers": dataset_id}))
+
+
+def test_children_table_has_every_child_and_no_data_as_nan(registry, demo_figures, data_dir):
+    period = demo_figures.latest_period
+    table = mapview.children_table(demo_figures, registry, "53.02.02", period, Settings())
     assert list(table["code"]) == registry.children("53.02.02")
-    partial = Dataset(DatasetMeta("p", "p", "test", period, False), demo_dataset.figures[demo_dataset.figures["region_code"].str.startswith("53.02.02.2001")])
+    partial = _stored("p", pd.DataFrame({"region_code": ["53.02.02.2001"], "period": [period],
+                                         "employed_workers": [200.0], "active_participants": [50.0]}))
     table = mapview.children_table(partial, registry, "53.02.02", period, Settings())
+    assert list(table["code"]) == registry.children("53.02.02")
     assert table["ucj_coverage_pct"].notna().sum() == 1
+    assert table.set_index("code").at["53.02.02.2001", "ucj_coverage_pct"] == pytest.approx(25.0)
     assert table["employed_workers"].isna().sum() == len(table) - 1
+    assert table["ucj__units"].fillna(0).eq(0).sum() == len(table) - 1  # no data: no units, never a zero rate
+    assert mapview.regions_with_data(table) == 1
+
+
+def test_demo_villages_have_participants_but_no_rate_below_the_kabupaten(registry, demo_figures):
+    """Sakernas gives employed workers by kabupaten: villages and kecamatan show participants, not a rate."""
+    period = demo_figures.latest_period
+    villages = mapview.children_table(demo_figures, registry, "53.02.02", period, Settings())
+    assert villages["active_participants"].notna().all() and villages["employed_workers"].isna().all()
+    assert villages["ucj_coverage_pct"].isna().all()
+    kab = mapview.children_table(demo_figures, registry, "53", period, Settings())
+    assert kab["ucj_coverage_pct"].notna().all()
+    at = demo_figures.at(period)
+    expected = at.loc[kab["code"], "active_participants"] / at.loc[kab["code"], "employed_workers"] * 100
+    np.testing.assert_allclose(kab["ucj_coverage_pct"].to_numpy(), expected.to_numpy())
+    row = mapview.region_row(demo_figures, "53.02.02", period, Settings())
+    notes = mapview.kpi_notes(row, demo_figures, "53.02.02", period, "id")
+    assert notes[0] == "Cakupan UCJ: penyebut hanya tersedia sampai tingkat kabupaten/kota"
+
+
+def test_kpi_notes_say_a_rate_rests_on_part_of_the_region(registry, data_dir):
+    kec = "53.02.02"
+    v1, v2 = registry.children(kec)[:2]
+    fig = _stored("half", pd.DataFrame({"region_code": [v1, v2], "period": ["2024-12"] * 2,
+                                        "employed_workers": [100.0, np.nan], "active_participants": [50.0, 40.0]}))
+    row = mapview.region_row(fig, kec, "2024-12", Settings())
+    assert row["ucj_coverage_pct"] == pytest.approx(50.0)  # 50 of 100, not 90 of 100
+    assert row["active_participants"] == 90
+    notes = mapview.kpi_notes(row, fig, kec, "2024-12", "id")
+    assert "Cakupan UCJ: berdasarkan 1 dari 2 desa/kelurahan berdata" in notes
+    assert mapview.has_data(row)
+    empty = mapview.region_row(fig, "11", "2024-12", Settings())
+    assert not mapview.has_data(empty) and np.isnan(empty["ucj_coverage_pct"])
 
 
 def test_fixed_coverage_classes():
@@ -57,20 +112,36 @@ def test_extreme_poverty_is_diverging_around_the_baseline():
     assert moved.bins[2] == 2.0
 
 
-def test_geojson_escapes_text_and_carries_the_simulated_note(registry, demo_dataset):
-    period = demo_dataset.latest_period
-    table = mapview.children_table(demo_dataset, registry, "53.02", period, Settings())
+def test_geojson_escapes_text_and_carries_the_simulated_note(registry, data_dir):
+    villages = registry.descendants("53.02", Level.VILLAGE)
+    rows = pd.DataFrame({"region_code": villages, "period": "2024-12", "employed_workers": 100.0, "active_participants": 30.0})
+    fig = _stored("x", rows, name="<b>Nama</b>", source="src & co", simulated=True)
+    period = fig.latest_period
+    table = mapview.children_table(fig, registry, "53.02", period, Settings())
     table.loc[0, "name"] = '<img src=x onerror="alert(1)">'
-    meta = DatasetMeta("x", "<b>Nama</b>", "src & co", period, True)
-    ds = Dataset(meta, demo_dataset.figures.head(1), demo_dataset.rolled)
     geoms = read_layer(Level.DISTRICT, parent="53.02")
     c = mapview.classify(table["ucj_coverage_pct"], METRICS["ucj_coverage"], "fixed", Settings())
-    doc = json.loads(mapview.layer_geojson(table, geoms, METRICS["ucj_coverage"], c, period, ds, "id"))
+    doc = json.loads(mapview.layer_geojson(table, geoms, METRICS["ucj_coverage"], c, period, fig, "id"))
     props = doc["features"][0]["properties"]
     assert props["name"].startswith("&lt;img") and "<" not in props["source"]
+    assert "&lt;b&gt;Nama&lt;/b&gt;" in props["source"]
+    assert props["source"].startswith("pembilang: ") and "penyebut: " in props["source"]
     assert props["note"] == "Data simulasi / simulated data"
     assert len(doc["features"]) == len(geoms)
-    assert props["value"].endswith("%")
+    assert props["value"] == "30,0%"
+
+
+def test_geojson_says_why_a_value_is_missing_and_names_both_sources(registry, demo_figures):
+    period = demo_figures.latest_period
+    table = mapview.children_table(demo_figures, registry, "53.02.02", period, Settings())
+    geoms = read_layer(Level.VILLAGE, parent="53.02.02")
+    c = mapview.classify(table["ucj_coverage_pct"], METRICS["ucj_coverage"], "fixed", Settings())
+    doc = json.loads(mapview.layer_geojson(table, geoms, METRICS["ucj_coverage"], c, period, demo_figures, "en"))
+    props = doc["features"][0]["properties"]
+    assert props["value"] == "No data: the denominator is only given down to regency/city level"
+    assert props["fill"] == mapview.NO_DATA_FILL
+    assert "Dec 2024" in props["source"] and "Aug 2024" in props["source"]
+    assert "Sakernas" in props["source"]
 
 
 def test_legend_lists_no_data_and_simulated(registry):
@@ -86,11 +157,13 @@ def test_zoom_fits_bounds():
 
 
 def test_data_and_boundary_counts():
-    table = pd.DataFrame({"code": ["53.01", "53.02", "53.03"], "employed_workers": [10.0, np.nan, np.nan],
-                          "population": [np.nan, 5.0, np.nan]})
-    assert [mapview.has_data(row) for _, row in table.iterrows()] == [True, True, False]
-    assert mapview.regions_with_data(table) == 2
-    assert mapview.without_boundary(table, pd.DataFrame({"code": ["53.01", "53.03", "53.99"]})) == 1
+    table = pd.DataFrame({"code": ["53.01", "53.02", "53.03", "53.04"], **{c: np.nan for c in COUNT_COLUMNS}})
+    table["employed_workers"] = [10.0, np.nan, np.nan, np.nan]
+    table["population"] = [np.nan, 5.0, np.nan, np.nan]
+    table["active_participants"] = [np.nan, np.nan, np.nan, 0.0]  # any count known is data, a zero too
+    assert [mapview.has_data(row) for _, row in table.iterrows()] == [True, True, False, True]
+    assert mapview.regions_with_data(table) == 3
+    assert mapview.without_boundary(table, pd.DataFrame({"code": ["53.01", "53.03", "53.04", "53.99"]})) == 1
 
 
 def test_bounds_fall_back_to_indonesia_and_center_is_lat_lng():

@@ -143,3 +143,25 @@ def test_rankable_rows_rest_on_a_group_or_a_score():
     ), Settings())
     assert sorted(priority.rankable(ranked)["code"]) == ["53.02", "53.03"]
     assert priority.rankable(ranked.iloc[:0]).empty
+
+
+def test_below_the_denominators_level_every_region_is_no_data(demo_figures, registry):
+    """The demo's poverty and employed workers are given by kabupaten: kecamatan have neither rate and
+    are all "no data" (never "on track"), while kabupaten are placed by figures computed from them."""
+    from ucj_dash.analysis import indicators
+    from ucj_dash.views import mapview
+
+    period = demo_figures.latest_period
+    kec = mapview.children_table(demo_figures, registry, "53.02", period, Settings())
+    ranked = priority.rank(kec, Settings())
+    assert set(ranked["quadrant"]) == {"no_data"}
+    assert priority.group_counts(ranked)["no_data"] == len(registry.children("53.02"))
+    kab = mapview.children_table(demo_figures, registry, "53", period, Settings()).set_index("code")
+    at = demo_figures.at(period).loc[kab.index]
+    poor = at["extreme_poor_population"] / at["population"] * 100 > Settings().baseline_pct
+    low = at["active_participants"] / at["employed_workers"] * 100 < Settings().target_pct
+    names = {(True, True): "act_first", (True, False): "poor_on_target", (False, True): "low_coverage",
+             (False, False): "on_track"}
+    expected = [names[(bool(p), bool(c))] for p, c in zip(poor, low)]
+    assert priority.quadrants(kab.reset_index(), Settings()).tolist() == expected
+    assert indicators.compute(at)["extreme_poverty_rate_pct"].notna().all()

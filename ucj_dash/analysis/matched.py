@@ -28,85 +28,76 @@ _PARENT_LEN = {2: 2, 3: 5, 4: 8}
 SUFFIXES = ("part", "whole", "used", "units", "unit_level")
 
 
-def parent_codes(codes: pd.Series, level: int) -> pd.Series:
-    """Parent code of each code at ``level`` (provinces' parent is the nation)."""
-    if level == 1:
-        return pd.Series(NATION_CODE, index=codes.index)
-    return codes.str[: _PARENT_LEN[level]]
+def parent_positions(rows: pd.DataFrame, by: tuple[str, ...] = ()) -> np.ndarray:
+    """For each row, the position in ``rows`` of its parent's row with the same ``by`` values (-1: none)."""
+    codes = rows["region_code"].astype(object).to_numpy()
+    levels = rows["level"].to_numpy()
+    parents = np.full(len(rows), None, dtype=object)
+    parents[levels == 1] = NATION_CODE
+    for lv, width in _PARENT_LEN.items():
+        at = levels == lv
+        if at.any():
+            parents[at] = pd.Series(codes[at]).str[:width].to_numpy(dtype=object)
+    has_parent = levels > 0
+    keys, parent_keys = codes.copy(), parents.copy()
+    parent_keys[~has_parent] = ""
+    for col in by:
+        values = rows[col].astype(str).to_numpy(dtype=object)
+        keys, parent_keys = keys + "\x1f" + values, parent_keys + "\x1f" + values
+    found = pd.Index(keys).get_indexer(pd.Index(parent_keys))
+    found[~has_parent] = -1
+    return found
 
 
 def match(
-    rows: pd.DataFrame, part: str, whole: str, given_part: str = "given", given_whole: str = "given", by: tuple[str, ...] = ()
+    rows: pd.DataFrame, part: str, whole: str, given_part: str = "given", given_whole: str = "given", by: tuple[str, ...] = (),
+    parents: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Matched ``part``/``whole`` sums for every row of ``rows``.
 
     ``rows`` holds regions of any levels (columns ``region_code``, ``level``, the
     two counts rolled up, two boolean "given explicitly" columns and the ``by``
     columns, e.g. ``period``); a region's children must be in ``rows`` for their
-    sums to count. Returns a frame on ``rows.index`` with ``part``, ``whole``
-    (persons, NaN: no rate), ``used``, ``units`` and ``unit_level``.
+    sums to count. ``parents`` (from :func:`parent_positions`) may be passed when
+    several pairs are matched on the same rows. Returns a frame on ``rows.index``
+    with ``part``, ``whole`` (persons, NaN: no rate), ``used``, ``units`` and ``unit_level``.
     """
-    by = list(by)
+    n = len(rows)
+    parent = parent_positions(rows, by) if parents is None else parents
     p = rows[part].to_numpy(dtype="float64")
     w = rows[whole].to_numpy(dtype="float64")
     both = ~np.isnan(p) & ~np.isnan(w)
     any_ = ~np.isnan(p) | ~np.isnan(w)
     own = both & rows[given_part].to_numpy(dtype=bool) & rows[given_whole].to_numpy(dtype=bool)
     levels = rows["level"].to_numpy()
-    n = len(rows)
-    out_part = np.full(n, np.nan)
-    out_whole = np.full(n, np.nan)
-    used = np.zeros(n, dtype="int64")
-    units = np.zeros(n, dtype="int64")
+    out_part, out_whole = np.full(n, np.nan), np.full(n, np.nan)
+    used, units = np.zeros(n, dtype="int64"), np.zeros(n, dtype="int64")
     unit_level = np.full(n, -1, dtype="int64")
-    children: pd.DataFrame | None = None  # stats of the level below, keyed by (parent code, *by)
+    # sums of the children of each row (filled from the level below before a level is decided)
+    c_part, c_whole = np.zeros(n), np.zeros(n)
+    c_used, c_units = np.zeros(n, dtype="int64"), np.zeros(n, dtype="int64")
+    c_level = np.full(n, -1, dtype="int64")
     for lv in range(4, -1, -1):
         at = np.flatnonzero(levels == lv)
         if len(at) == 0:
-            children = None
             continue
-        if children is not None and not children.empty:
-            keys = pd.MultiIndex.from_frame(rows.iloc[at][["region_code", *by]]) if by else pd.Index(rows["region_code"].iloc[at])
-            c = children.reindex(keys)
-            c_part, c_whole = c["part"].to_numpy(), c["whole"].to_numpy()
-            c_used = c["used"].fillna(0).to_numpy(dtype="int64")
-            c_units = c["units"].fillna(0).to_numpy(dtype="int64")
-            c_level = c["unit_level"].fillna(-1).to_numpy(dtype="int64")
-        else:
-            c_part = c_whole = np.full(len(at), np.nan)
-            c_used = c_units = np.zeros(len(at), dtype="int64")
-            c_level = np.full(len(at), -1, dtype="int64")
         case_own = own[at]
-        case_children = ~case_own & (c_used > 0)
-        case_meet = ~case_own & ~case_children & both[at]
-        single = case_own | case_meet
-        out_part[at] = np.where(single, p[at], np.where(case_children, c_part, np.nan))
-        out_whole[at] = np.where(single, w[at], np.where(case_children, c_whole, np.nan))
-        used[at] = np.where(single, 1, np.where(case_children, c_used, 0))
-        units[at] = np.where(single, 1, np.where(c_units > 0, c_units, any_[at].astype("int64")))
-        unit_level[at] = np.where(single, lv, np.where(c_units > 0, c_level, np.where(any_[at], lv, -1)))
-        if lv == 0:
-            break
-        stats = pd.DataFrame(
-            {
-                "parent": parent_codes(rows["region_code"].iloc[at], lv).to_numpy(),
-                **{col: rows[col].iloc[at].to_numpy() for col in by},
-                "part": np.where(used[at] > 0, out_part[at], np.nan),
-                "whole": np.where(used[at] > 0, out_whole[at], np.nan),
-                "used": used[at],
-                "units": units[at],
-                "unit_level": unit_level[at],
-            }
-        )
-        children = stats.groupby(["parent", *by], sort=False).agg(
-            part=("part", "sum"),
-            whole=("whole", "sum"),
-            used=("used", "sum"),
-            units=("units", "sum"),
-            unit_level=("unit_level", "max"),
-        )
-        # unmatched children add NaN (skipped); a parent without a matched child never uses these sums
-        children.index = children.index.set_names(["region_code", *by])
+        case_children = ~case_own & (c_used[at] > 0)
+        single = case_own | (~case_own & ~case_children & both[at])
+        out_part[at] = np.where(single, p[at], np.where(case_children, c_part[at], np.nan))
+        out_whole[at] = np.where(single, w[at], np.where(case_children, c_whole[at], np.nan))
+        used[at] = np.where(single, 1, np.where(case_children, c_used[at], 0))
+        units[at] = np.where(single, 1, np.where(c_units[at] > 0, c_units[at], any_[at].astype("int64")))
+        unit_level[at] = np.where(single, lv, np.where(c_units[at] > 0, c_level[at], np.where(any_[at], lv, -1)))
+        up = parent[at]
+        has = up >= 0
+        child, up = at[has], up[has]
+        matched_child = used[child] > 0
+        np.add.at(c_part, up[matched_child], out_part[child][matched_child])
+        np.add.at(c_whole, up[matched_child], out_whole[child][matched_child])
+        np.add.at(c_used, up, used[child])
+        np.add.at(c_units, up, units[child])
+        np.maximum.at(c_level, up, unit_level[child])
     return pd.DataFrame(
         {"part": out_part, "whole": out_whole, "used": used, "units": units, "unit_level": unit_level}, index=rows.index
     )
@@ -117,8 +108,9 @@ def pair_columns(rows: pd.DataFrame, pairs, given=lambda column: "given", by: tu
     (:class:`~ucj_dash.datasets.dataset.Pair`) on ``rows.index``; ``given(column)`` names the column
     saying whether that count's row was given explicitly."""
     out = {}
+    parents = parent_positions(rows, by)
     for pair in pairs:
-        matched = match(rows, pair.part, pair.whole, given(pair.part), given(pair.whole), by)
+        matched = match(rows, pair.part, pair.whole, given(pair.part), given(pair.whole), by, parents)
         for suffix in SUFFIXES:
             out[pair.column(suffix)] = matched[suffix].to_numpy()
     return pd.DataFrame(out, index=rows.index)

@@ -314,7 +314,7 @@ class Figures:
         for column in COUNT_COLUMNS:
             if column not in out:
                 out[column] = np.nan
-        flat = None
+        flat, parents = None, None
         for pair in PAIRS:
             if pair.column("part") in out:
                 for suffix, default in _PAIR_DEFAULTS.items():
@@ -323,7 +323,8 @@ class Figures:
             if pair.part in given_of and pair.whole in given_of and pair not in stored:
                 if flat is None:
                     flat = out.reset_index()
-                found = matched.match(flat, pair.part, pair.whole, given_of[pair.part], given_of[pair.whole], by=("period",))
+                    parents = matched.parent_positions(flat, ("period",))
+                found = matched.match(flat, pair.part, pair.whole, given_of[pair.part], given_of[pair.whole], ("period",), parents)
                 for suffix in matched.SUFFIXES:
                     out[pair.column(suffix)] = found[suffix].to_numpy()
             else:

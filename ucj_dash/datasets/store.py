@@ -126,6 +126,15 @@ class Version:
                    {p: PeriodEntry.from_dict(e) for p, e in d["periods"].items()}, d.get("provenance", {}), d.get("history", {}))
 
 
+@functools.lru_cache(maxsize=32)
+def _history_dataset(files: tuple[str, ...]) -> pads.FileSystemDataset:
+    """The year files of a version as one dataset, their footers read once (files never change)."""
+    data = pads.dataset(list(files), format="parquet")
+    for fragment in data.get_fragments():
+        fragment.ensure_complete_metadata()
+    return data
+
+
 @functools.lru_cache(maxsize=4)
 def _read_period_file(path: str) -> pd.DataFrame:
     """A period file, indexed by region code (files never change: cached by path, 4 kept)."""
@@ -174,8 +183,7 @@ class Dataset:
         """
         from ucj_dash.geography.regions import NATION_CODE, level_of
 
-        files = [str(self.path / f) for _, f in sorted(self.version.history.items())]
-        data = pads.dataset(files, format="parquet")
+        data = _history_dataset(tuple(str(self.path / f) for _, f in sorted(self.version.history.items())))
         names = ["region_code", "period", "level", "given", *[c for c in columns if c in data.schema.names]]
         wanted = pads.field("level") <= max_level
         if code != NATION_CODE:
@@ -329,6 +337,8 @@ def state() -> tuple[tuple[str, int], ...]:
         return ()
     out = []
     for path in sorted(datasets_dir().iterdir()):
+        if path.name.startswith("."):  # a write in progress or killed, not a dataset
+            continue
         try:
             out.append((path.name, int((path / CURRENT_FILE).read_text(encoding="ascii").strip())))
         except (OSError, ValueError):
@@ -432,7 +442,7 @@ def new_id(name: str, sha256: str) -> str:
     from ucj_dash.geography.regions import fold_text
 
     slug = fold_text(name).replace(" ", "-")[:40].strip("-") or "data"
-    if slug.startswith(DEMO_PREFIX):
+    if is_demo(f"{slug}-{sha256[:8]}"):  # "demo" too: the id would be "demo-<hex>", a built-in source's form
         slug = "data-" + slug
     return f"{slug}-{sha256[:8]}"
 

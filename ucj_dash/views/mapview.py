@@ -118,8 +118,8 @@ def without_boundary(table: pd.DataFrame, geoms: pd.DataFrame) -> int:
 
 
 def indicator_rows(dataset: Figures, codes: list[str], period: str, settings: Settings) -> pd.DataFrame:
-    """Counts, matched pair sums and indicators of ``codes`` in ``period``, indexed by code; NaN rows
-    (and 0 units) for codes without data."""
+    """Counts, matched pair sums and indicators of ``codes`` in ``period``, indexed by code; rows of NaN
+    (units too) for codes without data."""
     counts = dataset.at(period).reindex(codes).drop(columns="level")
     return pd.concat([counts, indicators.compute(counts, settings)], axis=1)
 
