@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ucj_dash.analysis.indicators import METRICS
+from ucj_dash.analysis.indicators import CHANGE_COLUMN, METRICS
 from ucj_dash.exports import workbook
 from ucj_dash.exports.filenames import export_filename
 from ucj_dash.geography.regions import Level
@@ -23,6 +23,7 @@ entry.through_app(__file__)
 view, notices, reg, ds, settings, period = state.page_setup()
 lang = view.lang
 metric = METRICS[view.metric]
+since = view.since_for(ds.periods)  # where progress is measured from
 
 st.markdown(
     "<style>.block-container{padding-top:2.2rem}</style>"
@@ -80,6 +81,11 @@ with st.sidebar:
         on_change=lambda: go(classification=st.session_state["class_w"]),
         disabled=metric.diverging_around is not None,
     )
+    earlier = [p for p in ds.periods if p < period]
+    if earlier:
+        st.session_state["since_w"] = since if since in earlier else earlier[0]
+        st.selectbox(t("map.since", lang), earlier, key="since_w", on_change=lambda: go(since=st.session_state["since_w"]),
+                     help=t("map.since.help", lang))
     st.checkbox(t("map.basemap", lang), key="basemap")
 
 # ---- breadcrumb
@@ -100,8 +106,8 @@ with st.container(horizontal=True, gap="small", key="breadcrumb"):
 # ---- data for this view
 parent = view.map_parent
 child_level = view.child_level
-table = loaders.children_table_cached(ds.key, parent, period, settings.key())
-classes = mapview.classify(table[metric.column], metric, view.classification, settings, lang)
+table = loaders.children_table_cached(ds.key, parent, period, settings.key(), None, since)
+classes = mapview.classify(table[metric.column], metric, view.classification, settings, lang, parent)
 geoms = loaders.children_geoms(parent, child_level)
 
 left, right = st.columns([3, 2], gap="medium")
@@ -111,7 +117,7 @@ with left:
     st.caption(mapview.metric_explain(metric, settings, lang))
     geojson = loaders.layer_geojson_cached(
         ds.key, parent, period, metric.key, view.classification, lang, view.selected_village,
-        settings.key(),
+        settings.key(), since,
     )
     fg = mapview.choropleth_group(geojson, "choropleth", [t("tooltip." + f, lang) for f in ("name", "kind", "code", "value", "period", "source", "note")])
     bounds = mapview.map_bounds(geoms)
@@ -129,6 +135,10 @@ with left:
     )
     method_label = mapview.method_label(classes, settings, lang)
     st.markdown(mapview.legend_html(classes, t("metric." + metric.key, lang), method_label, lang, ds.meta.simulated), unsafe_allow_html=True)
+    spread = mapview.spread_alternative(classes) if mapview.one_class(classes) else None
+    if spread:  # one click to the classification that shows the spread
+        st.button(t("legend.one_class.switch", lang, method=t("map.classification." + spread, lang).lower()),
+                  key="show_spread", on_click=go, kwargs={"classification": spread}, icon=":material/palette:")
     hint = "map.village_hint" if child_level == Level.VILLAGE else "map.click_hint"
     st.caption(t(hint, lang, child=t("level." + (child_level.child or child_level).key, lang)))
 
@@ -136,8 +146,7 @@ with right:
     focus = view.region
     focus_name = reg.name(focus)
     st.subheader(t("kpi.figures_for", lang, region=focus_name, period=period))
-    row = mapview.region_row(ds, focus, period, settings)
-    first = mapview.region_row(ds, focus, ds.periods[0], settings)
+    row = mapview.region_row(ds, focus, period, settings, since)
     if not mapview.has_data(row):
         st.info(t("kpi.no_data", lang, region=focus_name, period=period))
     elif focus == parent:
@@ -152,11 +161,11 @@ with right:
     k1.metric(
         t("kpi.coverage", lang),
         fmt.percent(row["ucj_coverage_pct"], lang),
-        delta=t("kpi.since", lang, delta=fmt.points(row["ucj_coverage_pct"] - first["ucj_coverage_pct"], lang, 1), first=ds.periods[0])
-        if len(ds.periods) > 1 and not pd.isna(row["ucj_coverage_pct"]) else None,
+        delta=t("kpi.since", lang, delta=fmt.points(row[CHANGE_COLUMN], lang, 1), first=since)
+        if since and not pd.isna(row[CHANGE_COLUMN]) else None,
         help=t("kpi.coverage.help", lang, target=fmt.percent(target.value, lang, 2), target_source=target.source,
-               target_as_of=target.as_of, first=ds.periods[0]),
-        **widgets.delta_style(row["ucj_coverage_pct"] - first["ucj_coverage_pct"]),
+               target_as_of=target.as_of, first=since or period),
+        **widgets.delta_style(round(row[CHANGE_COLUMN], 1) if not pd.isna(row[CHANGE_COLUMN]) else None),
     )
     k2.metric(
         t("kpi.uncovered", lang),
@@ -212,5 +221,10 @@ with right:
         file_name=export_filename(parent, region_label, period, "csv", ds.meta.simulated),
         mime="text/csv",
     )
+    improved = tables.improved_table(table, lang) if since else None
+    if improved is not None and len(improved.frame):
+        st.markdown(f"**{t('map.most_improved', lang, level=t('level.' + child_level.key, lang), since=since)}**")
+        st.dataframe(improved.frame, hide_index=True, width="stretch", key="most_improved",
+                     column_config=widgets.column_config(improved.units))
     widgets.provenance_caption(ds, list(dict.fromkeys([metric.pair, "ucj", "extreme_poverty", "vulnerable"])), period, lang)
     st.caption(t("map.boundary_source", lang))

@@ -193,3 +193,52 @@ def test_an_import_from_the_command_line_shows_on_the_next_rerun_of_every_page(d
         assert "2025-01" in text, page  # the new month is offered (and shown: it is the latest now)
     # the map now shows January: one village with both figures, 900 of 1,000
     assert sessions["pages/map.py"].metric[0].value == "90,0%"
+
+
+def test_a_view_in_one_class_says_so_and_shows_the_spread_in_one_click(demo_store):
+    """Kecamatan of TTS all between 38% and 41% covered: one "steps to target" class (31,3 – < 41,7%); the
+    legend says so, and one click shows quantiles, which tell them apart."""
+    import pandas as pd
+
+    from ucj_dash import cli
+    from ucj_dash.datasets import store
+    from ucj_dash.datasets.dataset import DatasetMeta
+
+    villages = cli.registry().descendants("53.02", 4)
+    active = 380.0 + (np.arange(len(villages)) % 4) * 10  # 38, 39, 40, 41 % of 1,000 employed
+    store.save(DatasetMeta("ntt-flat", "TTS rata", "Uji", "2024-12", False),
+               pd.DataFrame({"region_code": villages, "period": "2024-12", "employed_workers": 1000.0, "active_participants": active}))
+    at = _run(region="53.02", src="p:ntt-flat,w:ntt-flat")
+    n = len(cli.registry().children("53.02"))
+    legend = next(m.value for m in at.markdown if "ucj-legend" in m.value)
+    assert f"Semua {n} wilayah berada dalam satu kelas" in legend and "tahapan menuju target 52,15%" in legend
+    at.button(key="show_spread").click().run()
+    assert not at.exception and at.query_params["classes"] in ("quantiles", ["quantiles"])
+    legend = next(m.value for m in at.markdown if "ucj-legend" in m.value)
+    assert "satu kelas" not in legend and "kuantil" in legend
+    assert not [b for b in at.button if b.key == "show_spread"]
+
+
+def test_progress_since_a_chosen_period_and_the_most_improved(demo_figures, registry):
+    """The change metric is this month's coverage minus the compared month's (percentage points), per region;
+    the most-improved list holds the five largest changes, computed here from the two months' figures."""
+    at = _run(region="53", metric="ucj_change", since="2024-06")
+    assert at.selectbox(key="since_w").value == "2024-06"
+    kabs = registry.children("53")
+
+    def coverage(period):
+        rows = demo_figures.at(period).reindex(kabs)
+        return rows["ucj__part"] / rows["ucj__whole"] * 100
+
+    change = (coverage("2024-12") - coverage("2024-06")).dropna().sort_values(ascending=False)
+    improved = next(d.value for d in at.dataframe  # the most-improved list: rank, name, change, coverage
+                    if list(d.value.columns) == ["#", "Wilayah", "Perubahan cakupan UCJ (poin)", "Cakupan UCJ (%)"])
+    names = [registry.name(c) for c in change.index[:5]]
+    assert improved["Wilayah"].tolist() == names
+    assert improved["Perubahan cakupan UCJ (poin)"].tolist() == pytest.approx(change.iloc[:5].tolist())
+    legend = next(m.value for m in at.markdown if "ucj-legend" in m.value)
+    assert "berpusat pada 0" in legend
+    focus = coverage("2024-12").sum()  # (the province's own change is in the coverage metric's delta)
+    assert focus > 0 and any("sejak 2024-06" in str(m.delta) for m in at.metric)
+    bad = _run(since="1999-01")
+    assert any("1999-01" in i.value for i in bad.info)

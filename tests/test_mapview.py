@@ -250,3 +250,26 @@ def test_legend_shows_the_class_labels():
     c = mapview.classify(ON_BREAKS, METRICS["ucj_coverage"], "fixed", Settings(), "en")
     html = mapview.legend_html(c, "UCJ coverage (%)", "fixed", "en", simulated=False)
     assert all(label.replace("<", "&lt;").replace(">", "&gt;") in html for label in c.labels)
+
+
+def test_steps_to_target_classes_hold_a_value_on_a_step_in_the_higher_class():
+    from ucj_dash.analysis.indicators import METRICS
+    from ucj_dash.analysis.settings import Settings
+
+    settings = Settings({"ucj_target_pct": 50.0}, {"53": 40.0})
+    values = pd.Series([9.99, 10.0, 19.99, 20.0, 49.99, 50.0, 80.0, np.nan])
+    classes = mapview.classify(values, METRICS["ucj_coverage"], "target", settings, "id", parent="ID")
+    assert classes.index.tolist() == [0, 1, 1, 2, 4, 5, 5, -1]  # steps at 10, 20, 30, 40, 50 (20 % … 100 % of 50)
+    assert classes.labels[0] == "< 20% target (< 10,0%)" and classes.labels[1] == "< 40% target (10,0 – < 20,0%)"
+    assert classes.labels[-1] == "Target tercapai (≥ 50,0%)"
+    assert mapview.method_label(classes, settings, "en") == "steps towards the target 50.00% (20%, 40%, 60%, 80% and 100% of it)"
+    # inside NTT its own target (40 %) sets the steps: 8, 16, 24, 32, 40
+    ntt = mapview.classify(pd.Series([7.99, 8.0, 39.99, 40.0]), METRICS["ucj_coverage"], "target", settings, "id", parent="53.02")
+    assert ntt.index.tolist() == [0, 1, 4, 5] and ntt.bins[:5] == pytest.approx([8, 16, 24, 32, 40])
+    # village officials step towards 100 %; counts fall back to quantiles
+    officials = mapview.classify(pd.Series([19.99, 20.0, 100.0]), METRICS["village_officials"], "target", settings, "id")
+    assert officials.index.tolist() == [0, 1, 5]
+    counts = mapview.classify(pd.Series([1.0, 2.0, 3.0]), METRICS["uncovered_workers"], "target", settings, "id")
+    assert counts.method == "quantiles"
+    assert not mapview.one_class(classes) and mapview.one_class(
+        mapview.classify(pd.Series([31.0, 35.0, np.nan]), METRICS["ucj_coverage"], "target", settings, "id"))

@@ -99,7 +99,7 @@ def test_map_table_ranks_by_the_metric_and_notes_regions_without_boundary():
     assert table.codes == ["53.02", "53.04", "53.03", "53.01"]
     assert list(table.frame.columns) == [
         "#", "Wilayah", "Jenis", "Kode", "Cakupan UCJ (%)", "Cakupan rentan (%)", "Belum terlindungi (orang)",
-        "Miskin ekstrem (%)", "Perangkat desa terdaftar (%)", "Catatan",
+        "Miskin ekstrem (%)", "Perangkat desa terdaftar (%)", "Perubahan cakupan UCJ (poin)", "Catatan",
     ]
     assert table.frame["Catatan"].tolist() == ["", "", "", "tanpa batas peta"]
     assert table.units["Miskin ekstrem (%)"] == tables.RATE and table.units["Cakupan rentan (%)"] == tables.SHARE

@@ -165,19 +165,22 @@ def manifest() -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def children_table_cached(key: tuple, parent: str, period: str, settings_key: tuple, level: int | None = None) -> pd.DataFrame:
-    """:func:`mapview.children_table` (descendants at ``level`` when given), cached per view and data version."""
+def children_table_cached(key: tuple, parent: str, period: str, settings_key: tuple, level: int | None = None,
+                          since: str | None = None) -> pd.DataFrame:
+    """:func:`mapview.children_table` (descendants at ``level`` when given; change since ``since``), cached per
+    view and data version."""
     return mapview.children_table(
-        figures(key), registry(), parent, period, Settings.from_key(settings_key), None if level is None else Level(level)
+        figures(key), registry(), parent, period, Settings.from_key(settings_key), None if level is None else Level(level), since
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def layer_geojson_cached(key: tuple, parent, period, metric_key, classification, lang, selected, settings_key) -> str:
+def layer_geojson_cached(key: tuple, parent, period, metric_key, classification, lang, selected, settings_key,
+                         since: str | None = None) -> str:
     settings_ = Settings.from_key(settings_key)
-    table = children_table_cached(key, parent, period, settings_key)
+    table = children_table_cached(key, parent, period, settings_key, None, since)
     metric = METRICS[metric_key]
-    classes = mapview.classify(table[metric.column], metric, classification, settings_, lang)
+    classes = mapview.classify(table[metric.column], metric, classification, settings_, lang, parent)
     geoms = children_geoms(parent, Level(level_of(parent) + 1))
     return mapview.layer_geojson(table, geoms, metric, classes, period, figures(key), lang, selected)
 

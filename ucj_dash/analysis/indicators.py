@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ucj_dash.analysis.settings import Settings
-from ucj_dash.datasets.dataset import PAIRS
+from ucj_dash.datasets.dataset import PAIR_BY_KEY, PAIRS
 
 
 def pct(part, whole):
@@ -27,17 +27,19 @@ def pct(part, whole):
     return float(part) / float(whole) * 100
 
 
-def matched_sums(counts: pd.DataFrame) -> dict[str, tuple[pd.Series, pd.Series]]:
-    """Each pair's (part, whole) matched sums from ``counts``' ``<key>__part``/``__whole`` columns; a table
+def pair_sums(counts: pd.DataFrame, key: str) -> tuple[pd.Series, pd.Series]:
+    """Pair ``key``'s (part, whole) matched sums from ``counts``' ``<key>__part``/``__whole`` columns; a table
     without them (one row per region, nothing summed) matches row by row: both known, or neither used."""
-    out = {}
-    for pair in PAIRS:
-        if pair.column("part") in counts:
-            out[pair.key] = (counts[pair.column("part")].astype("float64"), counts[pair.column("whole")].astype("float64"))
-        else:
-            both = counts[pair.part].notna() & counts[pair.whole].notna()
-            out[pair.key] = (counts[pair.part].where(both).astype("float64"), counts[pair.whole].where(both).astype("float64"))
-    return out
+    pair = PAIR_BY_KEY[key]
+    if pair.column("part") in counts:
+        return counts[pair.column("part")].astype("float64"), counts[pair.column("whole")].astype("float64")
+    both = counts[pair.part].notna() & counts[pair.whole].notna()
+    return counts[pair.part].where(both).astype("float64"), counts[pair.whole].where(both).astype("float64")
+
+
+def matched_sums(counts: pd.DataFrame) -> dict[str, tuple[pd.Series, pd.Series]]:
+    """Every pair's matched sums (:func:`pair_sums`), by pair key."""
+    return {pair.key: pair_sums(counts, pair.key) for pair in PAIRS}
 
 
 def compute(counts: pd.DataFrame, settings: Settings | None = None) -> pd.DataFrame:
@@ -82,6 +84,15 @@ def compute(counts: pd.DataFrame, settings: Settings | None = None) -> pd.DataFr
     return out
 
 
+#: UCJ coverage now minus at an earlier period (percentage points; NaN unless both have a rate)
+CHANGE_COLUMN = "ucj_coverage_change_pp"
+
+
+def coverage_change(now: pd.Series, then: pd.Series) -> pd.Series:
+    """``now − then`` in percentage points, per region; NaN where either has no rate (never a change from 0)."""
+    return now.astype("float64") - then.reindex(now.index).astype("float64")
+
+
 def coverage_class(coverage_pct: float, settings: Settings | None = None) -> str | None:
     """Kemendagri-style class key: very_low / low / medium / high (None for no data).
 
@@ -115,7 +126,7 @@ class Coverage:
 
     def sums(self, table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         """Matched (covered, whole) persons per row of ``table`` (NaN where no rate)."""
-        return matched_sums(table)[self.pair]
+        return pair_sums(table, self.pair)
 
 
 COVERAGES: dict[str, Coverage] = {
@@ -162,6 +173,7 @@ class Metric:
     scheme: str  # ColorBrewer scheme name
     pair: str  # the key of the :class:`~ucj_dash.datasets.dataset.Pair` it rests on
     diverging_around: str | None = None  # setting key of the centre of a diverging scale
+    change: bool = False  # a change since an earlier period (percentage points, diverging around 0)
 
 
 METRICS: dict[str, Metric] = {
@@ -179,5 +191,6 @@ METRICS: dict[str, Metric] = {
             diverging_around="extreme_poverty_baseline_pct",
         ),
         Metric("village_officials", "village_official_coverage_pct", "%", "BuPu", "village_officials"),
+        Metric("ucj_change", "ucj_coverage_change_pp", "pp", "PiYG", "ucj", change=True),
     )
 }

@@ -251,7 +251,7 @@ def _draw_figure(figures, registry, parent, period, metric_key, classification, 
         parent, selected = parent_of(parent), selected or parent
     metric = METRICS[metric_key]
     table = view_table(figures, registry, parent, period, settings, level)
-    classes = mapview.classify(table[metric.column], metric, classification, settings, lang)
+    classes = mapview.classify(table[metric.column], metric, classification, settings, lang, parent)
     geoms = view_geoms(parent, level)
     class_of = pd.Series(classes.index, index=table["code"].to_numpy())
     geoms = geoms[geoms["code"].isin(class_of.index)].reset_index(drop=True)

@@ -180,7 +180,8 @@ def rupiah(value, lang: str = "id", compact: bool = True) -> str:
 
 def value(value, unit: str, lang: str = "id") -> str:
     """Format by unit: ``%`` → percent; ``orang`` → persons with the unit word
-    (``1.234 orang`` / ``1,234 persons``); ``Rp…`` → compact rupiah; anything else → 2 decimals.
+    (``1.234 orang`` / ``1,234 persons``); ``Rp…`` → compact rupiah; ``pp`` → signed percentage
+    points with 1 decimal; anything else → 2 decimals.
     Missing → "—".
     """
     if unit == "%":
@@ -190,6 +191,8 @@ def value(value, unit: str, lang: str = "id") -> str:
         return text if text == NO_DATA else f"{text} {_PERSONS_WORD[_lang(lang)]}"
     if unit.startswith("Rp"):
         return rupiah(value, lang)
+    if unit == "pp":
+        return points(value, lang, 1)
     return number(value, lang, 2)
 
 

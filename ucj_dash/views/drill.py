@@ -18,10 +18,11 @@ from ucj_dash.geography.regions import NATION_CODE, Level, Registry, level_of, p
 from ucj_dash.text.i18n import LANGS
 
 DEFAULT_METRIC = "ucj_coverage"
-CLASSIFICATIONS = ("quantiles", "equal_interval", "fixed")
-DEFAULT_CLASSIFICATION = "fixed"
+CLASSIFICATIONS = ("target", "fixed", "quantiles", "equal_interval")
+#: steps towards the target: shows the spread where the official classes put most regions in one
+DEFAULT_CLASSIFICATION = "target"
 #: URL parameters owned by the shared view; pages may add their own beside them
-QUERY_KEYS = ("region", "metric", "period", "lang", "classes", "src")
+QUERY_KEYS = ("region", "metric", "period", "lang", "classes", "src", "since")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ class View:
     lang: str = "id"
     classification: str = DEFAULT_CLASSIFICATION
     sources: str = ""  # the composition when it is not the default (``src``, see :mod:`ucj_dash.datasets.composition`)
+    since: str | None = None  # the period progress is measured from (None: the first period)
+
+    def since_for(self, periods: list[str]) -> str | None:
+        """The period progress is measured from: the view's, else the first of ``periods`` (None with one period)."""
+        return self.since or (periods[0] if len(periods) > 1 else None)
 
     @property
     def level(self) -> Level:
@@ -89,6 +95,8 @@ def to_query(view: View) -> dict[str, str]:
         params["classes"] = view.classification
     if view.sources:
         params["src"] = view.sources
+    if view.since:
+        params["since"] = view.since
     return params
 
 
@@ -122,4 +130,9 @@ def from_query(params: dict, registry: Registry, periods: list[str]) -> tuple[Vi
         notices.append(UserError("notice.bad_param", name="classes", value=classification[:40]))
         classification = DEFAULT_CLASSIFICATION
     sources = str(params.get("src", ""))[:600]  # checked against the store by composition.from_query
-    return View(region=region, metric=metric, period=period, lang=lang, classification=classification, sources=sources), notices
+    since = params.get("since") or None
+    if since is not None and since not in periods:
+        notices.append(UserError("notice.bad_since", value=str(since)[:40], first=periods[0] if periods else "-"))
+        since = None
+    return View(region=region, metric=metric, period=period, lang=lang, classification=classification, sources=sources,
+                since=since), notices

@@ -33,13 +33,19 @@ PALETTES = {
     "OrRd": ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"],
     "BuPu": ["#edf8fb", "#b3cde3", "#8c96c6", "#8856a7", "#810f7c"],
     "RdBu_r": ["#2166ac", "#67a9cf", "#d1e5f0", "#fddbc7", "#ef8a62", "#b2182b"],
+    "PiYG": ["#c51b7d", "#e9a3c9", "#fde0ef", "#f7f7f7", "#e6f5d0", "#a1d76a", "#4d9221"],
 }
 COVERAGE_CLASS_COLORS = ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"]
+#: upper bounds of the "steps to target" classes as shares of the target; the last class is "target met"
+TARGET_STEPS = (0.2, 0.4, 0.6, 0.8, 1.0)
+TARGET_STEP_COLORS = ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"]
 COVERAGE_CLASS_KEYS = ("very_low", "low", "medium", "high")
 #: SVG pattern defined by the base map; the fallback colour shows where patterns are unsupported
 NO_DATA_FILL = "url(#ucj-nodata)"
 NO_DATA_SWATCH = "repeating-linear-gradient(45deg,#f2f2f2 0 3px,#9e9e9e 3px 5px)"
 POVERTY_RATIOS = (0.25, 0.5, 1.0, 2.0, 4.0)  # multiples of the baseline where the diverging classes break
+#: upper bounds of the coverage-change classes (percentage points), symmetric around 0
+CHANGE_STEPS_PP = (-5.0, -2.0, -0.5, 0.5, 2.0, 5.0)
 
 
 @dataclass
@@ -58,28 +64,31 @@ class Classes:
     labels: list[str]
     index: np.ndarray
     method: str
+    target: float | None = None  # the target (%) the "target" classes step towards
 
 
 def children_table(
-    dataset: Figures, registry: Registry, parent: str, period: str, settings: Settings, level: Level | None = None
+    dataset: Figures, registry: Registry, parent: str, period: str, settings: Settings, level: Level | None = None,
+    since: str | None = None,
 ) -> pd.DataFrame:
     """One row per child of ``parent`` (every registry child, with or without data).
 
     With ``level``, one row per descendant of ``parent`` at that level instead
     (e.g. every kecamatan of a province). Columns: code, name, kind, the counts
-    of ``period`` and every indicator; regions the dataset does not cover have
-    NaN counts ("no data").
+    of ``period``, every indicator and the change of UCJ coverage since period
+    ``since`` (percentage points; NaN without ``since``); regions the dataset does
+    not cover have NaN counts ("no data").
     """
     codes = registry.descendants(parent, level) if level is not None else registry.children(parent)
     reg = registry.table.loc[codes, ["name", "kind"]]
-    table = pd.concat([reg, indicator_rows(dataset, codes, period, settings)], axis=1)
+    table = pd.concat([reg, indicator_rows(dataset, codes, period, settings, since)], axis=1)
     table.index.name = "code"
     return table.reset_index()
 
 
-def region_row(dataset: Figures, code: str, period: str, settings: Settings) -> pd.Series:
+def region_row(dataset: Figures, code: str, period: str, settings: Settings, since: str | None = None) -> pd.Series:
     """Counts and indicators of one region in one period (all NaN when the data lacks it)."""
-    return indicator_rows(dataset, [code], period, settings).iloc[0]
+    return indicator_rows(dataset, [code], period, settings, since).iloc[0]
 
 
 def has_data(row: pd.Series) -> bool:
@@ -117,11 +126,18 @@ def without_boundary(table: pd.DataFrame, geoms: pd.DataFrame) -> int:
     return int((~table["code"].isin(set(geoms["code"]))).sum())
 
 
-def indicator_rows(dataset: Figures, codes: list[str], period: str, settings: Settings) -> pd.DataFrame:
+def indicator_rows(dataset: Figures, codes: list[str], period: str, settings: Settings, since: str | None = None) -> pd.DataFrame:
     """Counts, matched pair sums and indicators of ``codes`` in ``period``, indexed by code; rows of NaN
-    (units too) for codes without data."""
+    (units too) for codes without data. With ``since``, the change of UCJ coverage since that period
+    (percentage points) in :data:`~ucj_dash.analysis.indicators.CHANGE_COLUMN`, else NaN."""
     counts = dataset.at(period).reindex(codes).drop(columns="level")
-    return pd.concat([counts, indicators.compute(counts, settings)], axis=1)
+    out = pd.concat([counts, indicators.compute(counts, settings)], axis=1)
+    if since is not None and since in dataset.periods:
+        then = indicators.compute(dataset.at(since).reindex(codes).drop(columns="level"), settings)["ucj_coverage_pct"]
+        out[indicators.CHANGE_COLUMN] = indicators.coverage_change(out["ucj_coverage_pct"], then)
+    else:
+        out[indicators.CHANGE_COLUMN] = np.nan
+    return out
 
 
 def _value_label(value: float, unit: str, lang: str) -> str:
@@ -138,7 +154,7 @@ def _range_label(lo: float, hi: float, unit: str, lang: str, lower_closed: bool,
     (open lower, closed upper); a closed class of one value is that value.
     Percent with ``decimals`` decimals, counts whole.
     """
-    dec = decimals if unit == "%" else 0
+    dec = decimals if unit in ("%", "pp") else 0
     suffix = "%" if unit == "%" else ""
     lo_s, hi_s = fmt.number(lo, lang, dec), fmt.number(hi, lang, dec)
     if lower_closed and upper_closed and lo == hi:
@@ -155,9 +171,15 @@ def _user_defined(data: np.ndarray, bins: list[float]) -> np.ndarray:
     return mapclassify.UserDefined(data, bins).yb if len(data) else np.zeros(0, dtype=int)
 
 
-def classify(values: pd.Series, metric: Metric, method: str, settings: Settings, lang: str = "id") -> Classes:
+def classify(values: pd.Series, metric: Metric, method: str, settings: Settings, lang: str = "id",
+             parent: str | None = None) -> Classes:
     """Bin ``values`` for the map; the class of every value is mapclassify's (``yb``).
 
+    - ``target`` (the default) on a coverage %: five steps up to the target and
+      one for "target met" (upper bounds at 20, 40, 60, 80 and 100% of the
+      target of ``parent``, the region whose children are drawn, else the
+      national one; 100% for village officials), each closed below ("20,9 – < 31,3%"), so that the regions a
+      meeting compares fall into different colours; on counts it falls back to quantiles;
     - extreme poverty: always a diverging scale centred on the baseline, with
       upper bounds at ¼, ½, 1, 2 and 4 times it (``UserDefined``, labels with
       2 decimals as the baseline): a value exactly at the baseline is in the
@@ -177,12 +199,23 @@ def classify(values: pd.Series, metric: Metric, method: str, settings: Settings,
     valid = ~np.isnan(v)
     data = v[valid]
     index = np.full(len(v), -1)
-    if metric.diverging_around:
+    if metric.change:
+        bins = [*CHANGE_STEPS_PP, math.inf]
+        index[valid] = _user_defined(data, bins)
+        colors, method = PALETTES[metric.scheme], "change"
+        lows, lower_closed, decimals = [-math.inf, *bins[:-1]], False, 1
+    elif metric.diverging_around:
         centre = settings[metric.diverging_around]
         bins = [centre * r for r in POVERTY_RATIOS] + [math.inf]
         index[valid] = _user_defined(data, bins)
         colors, method = PALETTES[metric.scheme], "baseline"
         lows, lower_closed, decimals = [-math.inf, *bins[:-1]], False, 2
+    elif method == "target" and metric.unit == "%":
+        target = 100.0 if metric.key == "village_officials" else float(settings.target_for(parent) if parent else settings.target_pct)
+        thresholds = [target * f for f in TARGET_STEPS]
+        index[valid] = _user_defined(data, [*np.nextafter(thresholds, -math.inf), math.inf])
+        bins, colors = [*thresholds, math.inf], TARGET_STEP_COLORS
+        lows, lower_closed, decimals = [-math.inf, *thresholds], True, 1
     elif method == "fixed" and metric.unit == "%":
         thresholds = [float(b) for b in settings.coverage_class_breaks]
         # below a threshold = at most the float just under it: mapclassify's (lo, hi] becomes [lo, hi)
@@ -190,7 +223,7 @@ def classify(values: pd.Series, metric: Metric, method: str, settings: Settings,
         bins, colors = [*thresholds, math.inf], COVERAGE_CLASS_COLORS
         lows, lower_closed, decimals = [-math.inf, *thresholds], True, 1
     else:
-        method = "equal_interval" if method == "equal_interval" else "quantiles"
+        method = "equal_interval" if method == "equal_interval" else "quantiles"  # counts: fixed/target make no sense
         distinct = np.unique(data)
         colors = PALETTES[metric.scheme]
         if len(distinct) < 2:
@@ -212,14 +245,33 @@ def classify(values: pd.Series, metric: Metric, method: str, settings: Settings,
         label = _range_label(lo, hi, metric.unit, lang, closed, not lower_closed, decimals)
         if method == "fixed":
             label = f"{t('class.' + COVERAGE_CLASS_KEYS[i], lang)} ({label})"
+        elif method == "target":
+            label = (t("class.target_met", lang, range=label) if math.isinf(hi)
+                     else t("class.target_step", lang, share=fmt.number(TARGET_STEPS[i] * 100, lang), range=label))
         labels.append(label)
-    return Classes(bins=bins, colors=colors, labels=labels, index=index, method=method)
+    return Classes(bins=bins, colors=colors, labels=labels, index=index, method=method, target=target if method == "target" else None)
+
+
+def one_class(classes: Classes) -> bool:
+    """Whether every region with data (two or more) falls into one class: the colours then tell nothing apart."""
+    drawn = classes.index[classes.index >= 0]
+    return len(drawn) > 1 and len(np.unique(drawn)) == 1
+
+
+def spread_alternative(classes: Classes) -> str | None:
+    """The classification to offer when :func:`one_class` holds: quantiles show the spread (none once quantiles
+    are shown: the values are then all equal)."""
+    return None if classes.method in ("quantiles", "equal_interval", "baseline", "change") else "quantiles"
 
 
 def method_label(classes: Classes, settings: Settings, lang: str) -> str:
     """How the classes were made, in words ("kelas tetap", "kuantil", "around the baseline 0.83%")."""
     if classes.method == "baseline":
         return t("legend.method.baseline", lang, baseline=fmt.percent(settings.baseline_pct, lang, 2))
+    if classes.method == "target":
+        return t("legend.method.target", lang, target=fmt.percent(classes.target, lang, 2))
+    if classes.method == "change":
+        return t("legend.method.change", lang)
     return t("legend.method." + classes.method, lang)
 
 
@@ -427,9 +479,14 @@ def legend_html(classes: Classes, metric_label: str, method_label: str, lang: st
     title = markup.html(t("legend.title", lang, metric=metric_label, method=method_label))
     sim = f'<div class="ucj-sim">{markup.html(t("simulated.label", lang))}</div>' if simulated else ""
     items = "".join(f'<div class="ucj-li">{r}</div>' for r in rows)
+    if one_class(classes):
+        n = int((classes.index >= 0).sum())
+        items += f'<div class="ucj-one" data-testid="ucj-one-class">{markup.html(t("legend.one_class", lang, n=n))}</div>'
+
     return (
         "<style>.ucj-legend{font-size:0.9rem;line-height:1.5}.ucj-li{display:inline-block;margin:0 14px 2px 0;white-space:nowrap}"
         ".ucj-sw{display:inline-block;width:18px;height:12px;border:1px solid #777;margin-right:5px;vertical-align:middle}"
+        ".ucj-one{font-style:italic;color:#7a4b00}"
         ".ucj-sim{display:inline-block;background:#fff3cd;border:1px solid #c9a227;padding:0 6px;border-radius:4px;font-weight:600}</style>"
         f'<div class="ucj-legend" data-testid="ucj-legend"><div><b>{title}</b></div>{items}{sim}</div>'
     )

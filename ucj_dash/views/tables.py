@@ -76,6 +76,7 @@ INDICATOR_UNITS: dict[str, Unit] = {
     "extreme_poverty_ratio_to_baseline": RATIO,
     "village_official_coverage_pct": SHARE,
     "coverage_over_100": FLAG,
+    "ucj_coverage_change_pp": POINTS,
 }
 
 
@@ -167,14 +168,30 @@ MAP_COLUMNS = (
     indicator("uncovered_workers", "col.uncovered_workers"),
     indicator("extreme_poverty_rate_pct", "col.extreme_poverty_rate_pct"),
     indicator("village_official_coverage_pct", "col.village_official_coverage_pct"),
+    indicator("ucj_coverage_change_pp", "col.ucj_coverage_change_pp"),
     Column("note", "col.note"),
+)
+IMPROVED_COLUMNS = (
+    Column("position", lambda _lang: "#", RANK),
+    Column("name", "col.name"),
+    indicator("ucj_coverage_change_pp", "col.ucj_coverage_change_pp"),
+    indicator("ucj_coverage_pct", "col.ucj_coverage_pct"),
 )
 
 
 def map_table(children: pd.DataFrame, metric: Metric, on_map: set[str], lang: str) -> Table:
     """The map page's table: ranked by ``metric`` (largest first, no data last), a note where a region has no boundary."""
     note = ["" if code in on_map else t("map.no_boundary.cell", lang) for code in children["code"]]
-    return build(children.assign(note=note), MAP_COLUMNS, lang, sort_by=metric.column)
+    rows = children.assign(note=note)
+    if "ucj_coverage_change_pp" not in rows:  # a table made without a period to compare with
+        rows["ucj_coverage_change_pp"] = float("nan")
+    return build(rows, MAP_COLUMNS, lang, sort_by=metric.column)
+
+
+def improved_table(children: pd.DataFrame, lang: str, n: int = 5) -> Table:
+    """The ``n`` children whose UCJ coverage rose most since the period compared with (no data left out)."""
+    rows = children[children["ucj_coverage_change_pp"].notna()]
+    return build(rows.nlargest(n, "ucj_coverage_change_pp"), IMPROVED_COLUMNS, lang, sort_by="ucj_coverage_change_pp")
 
 
 def profile_columns(coverage: str) -> tuple[Column, ...]:
@@ -218,3 +235,144 @@ PRIORITY_COLUMNS = (
 def priority_table(ranked: pd.DataFrame, lang: str) -> Table:
     """The priority page's list: ``ranked`` from :func:`ucj_dash.analysis.priority.rank` with a ``reason`` column, in rank order."""
     return build(ranked, PRIORITY_COLUMNS, lang)
+
+
+# ---- the funding planner's tables (pages/planner.py)
+
+PLAN_RANK_COLUMNS = (
+    Column("rank", "col.rank", RANK),
+    Column("name", "col.name"),
+    Column("code", "col.code"),
+    Column("cost_per_pp_rupiah", "col.plan.cost_per_pp", RUPIAH),
+    Column("workers", "col.plan.workers", PERSONS),
+    Column("cost_rupiah", "col.plan.cost_year", RUPIAH),
+    Column("coverage_pct", "col.plan.goal_coverage", SHARE),
+    Column("gain_pp", "col.plan.gain_pp", POINTS),
+    Column("note", "col.note", PROSE),
+)
+
+
+def plan_rank_table(ranked: pd.DataFrame, lang: str) -> Table:
+    """The children of a plan's region, cheapest percentage point of the goal's coverage first
+    (:func:`ucj_dash.analysis.funding.rank_children`, already in order; no figure last)."""
+    return build(ranked, PLAN_RANK_COLUMNS, lang)
+
+
+def plan_year_columns(sources: Sequence[str]) -> tuple[Column, ...]:
+    """A plan's table per year: persons, rupiah for the year (in total, per source, unfunded), coverage reached."""
+    return (
+        Column("year", "col.plan.year", TEXT),
+        Column("new_workers", "col.plan.new_workers", PERSONS),
+        Column("workers", "col.plan.workers_cumulative", PERSONS),
+        Column("cost_rupiah", "col.plan.cost_year", RUPIAH),
+        *[Column(f"source_{s}", "plan.source." + s, RUPIAH) for s in sources],
+        Column("unfunded_rupiah", "col.plan.unfunded", RUPIAH),
+        Column("coverage_pct", "col.plan.coverage", SHARE),
+        Column("target_pct", "col.target_pct", TARGET),
+    )
+
+
+def plan_year_table(plan, target_pct: float, lang: str) -> Table:
+    """One row per year of a :class:`~ucj_dash.analysis.funding.Plan` (NaN coverage where the data has none)."""
+    sources = list(plan.by_source)
+    rows = pd.DataFrame([{
+        "code": str(y.year), "year": str(y.year), "new_workers": y.new_workers, "workers": y.workers, "cost_rupiah": y.cost_rupiah,
+        **{f"source_{s}": y.by_source[s] for s in sources}, "unfunded_rupiah": y.unfunded_rupiah,
+        "coverage_pct": float("nan") if y.coverage_pct is None else y.coverage_pct, "target_pct": target_pct,
+    } for y in plan.by_year])
+    return build(rows, plan_year_columns(sources), lang)
+
+
+PLAN_SOURCE_COLUMNS = (
+    Column("label", "col.plan.source", TEXT),
+    Column("part", "col.plan.part", TEXT),
+    Column("total_rupiah", "col.plan.total", RUPIAH),
+    Column("share_pct", "col.plan.share_of_cost", TARGET),
+)
+
+
+def plan_source_table(plan, lang: str) -> Table:
+    """Who pays: each source's part as given (share or amount a year), its total over the years (rupiah) and its
+    share of the whole cost (%); then the unfunded remainder (and what is over-funded, if any)."""
+    total = plan.cost_total_rupiah or 0
+    rows = []
+    for part in plan.inputs["split"]:
+        source = part["source"]
+        given = (fmt.percent(part["share_pct"], lang, 0 if float(part["share_pct"]).is_integer() else 2) if part["share_pct"] is not None
+                 else t("plan.amount_a_year", lang, rupiah=fmt.rupiah(part["amount_rp"], lang, compact=False)))
+        rows.append({"code": source, "label": t("plan.source." + source, lang), "part": given,
+                     "total_rupiah": plan.by_source[source], "share_pct": plan.by_source[source] / total * 100 if total else float("nan")})
+    rows.append({"code": "unfunded", "label": t("plan.unfunded", lang), "part": "", "total_rupiah": plan.unfunded_rupiah,
+                 "share_pct": plan.unfunded_rupiah / total * 100 if total else float("nan")})
+    if plan.overfunded_rupiah:
+        rows.append({"code": "overfunded", "label": t("plan.overfunded", lang), "part": "", "total_rupiah": plan.overfunded_rupiah,
+                     "share_pct": plan.overfunded_rupiah / total * 100 if total else float("nan")})
+    return build(pd.DataFrame(rows), PLAN_SOURCE_COLUMNS, lang)
+
+
+BURDEN_COLUMNS = (
+    Column("name", "col.name"),
+    Column("code", "col.code"),
+    Column("kind", "col.kind", labels="kind."),
+    Column("workers", "col.plan.workers", PERSONS),
+    Column("burden_rupiah", "col.plan.burden", RUPIAH),
+)
+
+
+def burden_table(villages: list[dict], lang: str) -> Table:
+    """A source's villages with the most to pay first: workers to enrol and the yearly amount (rupiah)."""
+    rows = pd.DataFrame(villages, columns=["code", "name", "kind", "workers", "burden_rupiah"])
+    return build(rows, BURDEN_COLUMNS, lang, sort_by="burden_rupiah")
+
+
+BKBK_KABUPATEN_COLUMNS = (
+    Column("name", "col.name"),
+    Column("code", "col.code"),
+    Column("villages", "col.bkbk.villages", COUNT),
+    Column("under", "col.bkbk.under", COUNT),
+    Column("over", "col.bkbk.over", COUNT),
+    Column("no_data", "col.bkbk.no_data", COUNT),
+    Column("covered", "col.bkbk.covered", PERSONS),
+    Column("left_out", "col.bkbk.left_out", PERSONS),
+    Column("unused_places", "col.bkbk.unused", PERSONS),
+    Column("covered_pct", "col.bkbk.covered_pct", SHARE),
+    Column("cost_rupiah", "col.plan.cost_year", RUPIAH),
+    Column("balance_rupiah", "col.bkbk.balance", RUPIAH),
+)
+
+
+def bkbk_kabupaten_table(kabupaten: pd.DataFrame, lang: str) -> Table:
+    """The BKBK model per kabupaten/kota, most eligible workers left out first (no data last)."""
+    return build(kabupaten, BKBK_KABUPATEN_COLUMNS, lang, sort_by="left_out")
+
+
+BKBK_VILLAGE_COLUMNS = (
+    Column("name", "col.name"),
+    Column("code", "col.code"),
+    Column("kabupaten_name", "col.bkbk.kabupaten"),
+    Column("status", "col.bkbk.status", labels="plan.bkbk.status."),
+    Column("eligible", "col.bkbk.eligible", PERSONS),
+    Column("covered", "col.bkbk.covered", PERSONS),
+    Column("left_out", "col.bkbk.left_out", PERSONS),
+    Column("unused_places", "col.bkbk.unused", PERSONS),
+    Column("balance_rupiah", "col.bkbk.balance", RUPIAH),
+)
+
+
+def bkbk_village_table(villages: pd.DataFrame, lang: str, by: str = "left_out") -> Table:
+    """The BKBK model's villages, most ``by`` first ("left_out": under-served; "unused_places": over-served)."""
+    return build(villages, BKBK_VILLAGE_COLUMNS, lang, sort_by=by)
+
+
+SCENARIO_COLUMNS = (
+    Column("item", "col.scenario.item", TEXT),
+    Column("a", lambda lang: "A", TEXT),
+    Column("b", lambda lang: "B", TEXT),
+    Column("difference", "col.scenario.difference", TEXT),
+)
+
+
+def scenario_table(rows: pd.DataFrame, lang: str) -> Table:
+    """Two saved scenarios side by side (:func:`ucj_dash.analysis.scenarios.comparison_rows`), figures as text in
+    their units, with the difference B − A."""
+    return build(rows, SCENARIO_COLUMNS, lang)
