@@ -28,11 +28,16 @@ Then it measures, against the issue's budgets (it reports, it never asserts):
    ``importer.store_import`` in process: **≤ 10 s**.
 
 It also prints the time to generate the store, its size on disk and the time of a cold
-``Figures.at(period)``. Anything over budget is profiled (cProfile, top entries).
+``Figures.at(period)`` (profiled: every miss of the 4-frame LRU pays it). Anything over budget
+is profiled (cProfile, top entries; for reruns also the project's own functions). For
+comparison it reruns the same views, and warms a server the same way, on the built-in demo
+sources (12 months; ``--no-baseline`` leaves that out). The machine has other work on it:
+``--wait-quiet S`` waits for it to calm down before each part, and the load average is printed.
 
     .venv/bin/python bench/bench_data.py [--periods 60] [--keep] [--skip-server]
-    .venv/bin/python bench/bench_data.py --keep            # then, on the kept store:
-    .venv/bin/python bench/bench_data.py --reuse --skip-server
+    .venv/bin/python bench/bench_data.py --keep            # then, on the kept store, one part again:
+    .venv/bin/python bench/bench_data.py --reuse --keep --only server --sequential \
+        --server-env MALLOC_ARENA_MAX=2                    # an allocator experiment, server only
 """
 
 from __future__ import annotations
@@ -76,6 +81,7 @@ MAIN, WORKERS, POVERTY, OFFICIALS = "bench-peserta", "bench-sakernas", "bench-ke
 EXTRA = ("bench-peserta-2", "bench-peserta-3", "bench-peserta-4", "bench-peserta-5")
 #: the path drilled by the AppTest views and the trends (a village of Timor Tengah Selatan, NTT)
 PATH = ("53", "53.02", "53.02.02", "53.02.02.2001")
+PARTS = ("figures", "reruns", "server", "import")
 
 
 # ---- small helpers
@@ -112,14 +118,22 @@ def profile_top(label: str, fn, top: int = 25) -> None:
     print_profile(label, prof, top)
 
 
-def print_profile(label: str, prof: cProfile.Profile, top: int = 25) -> None:
-    for sort in ("cumulative", "tottime"):
+def print_profile(label: str, prof: cProfile.Profile, top: int = 25, project_too: bool = False) -> None:
+    """Top entries by cumulative and by own time; with ``project_too`` also the project's own functions
+    (``ucj_dash/``, ``ui/``, ``pages/``) by cumulative time: what the data layer and the views cost in it."""
+    listings = [("cumulative", None), ("tottime", None)]
+    if project_too:
+        listings.append(("cumulative", rf"{ROOT}/(ucj_dash|ui|pages)/"))
+    for sort, only in listings:
         out = io.StringIO()
         stats = pstats.Stats(prof, stream=out)
-        stats.strip_dirs().sort_stats(sort).print_stats(top)
-        text = out.getvalue()
+        if only is None:
+            stats.strip_dirs()
+        stats.sort_stats(sort).print_stats(*([only] if only else []), top)
+        text = out.getvalue().replace(f"{ROOT}/", "")
         start = text.find("   ncalls")
-        print(f"\n  -- cProfile of {label}, top {top} by {sort} --")
+        what = f"top {top} by {sort}" + (" (project code only)" if only else "")
+        print(f"\n  -- cProfile of {label}, {what} --")
         print("\n".join("    " + line for line in text[start:].rstrip().splitlines()))
 
 
@@ -365,6 +379,14 @@ def bench_figures(repeats: int) -> dict:
               f"{statistics.median(cleared) * 1000:.0f} ms; cached {statistics.median(warm) * 1000:.2f} ms   "
               f"[{len(frame):,} rows × {frame.shape[1]} columns, {frame.memory_usage(deep=True).sum() / MB:.0f} MB]")
         result.setdefault("at_cold_ms", []).append(statistics.median(cold) * 1000)
+    period = figs.latest_period
+
+    def cold_at():
+        figures.forget()
+        store._read_period_file.cache_clear()
+        figs.at(period)
+
+    profile_top(f"a cold Figures.at({period}) (what every miss of the 4-frame LRU costs)", cold_at, top=20)
     nation = figs.at(figs.latest_period).loc["ID"]
     print(f"    nation {figs.latest_period}: UCJ {nation['ucj__part'] / nation['ucj__whole'] * 100:.1f} % "
           f"({nation['active_participants']:,.0f} of {nation['employed_workers']:,.0f}); "
@@ -416,35 +438,85 @@ def rerun_views(village: str) -> list[dict]:
     return views
 
 
-def bench_reruns(repeats: int) -> dict:
-    from streamlit.runtime.scriptrunner import script_runner
+def _apptest(params: dict, src: str | None):
     from streamlit.testing.v1 import AppTest
 
-    src = composition_of(MAIN).to_query()
     pages = {"map": None, "profile": "pages/profile.py", "priority": "pages/priority.py"}
-    print(f"\n== Server-side reruns (AppTest, same process), src={src} ==   ({load_average()})")
-    print(f"    budget: warm median ≤ {BUDGET['rerun_median_ms']} ms, worst ≤ {BUDGET['rerun_worst_ms']} ms")
-    print(f"    {'view':44s} {'cold s':>7s} {'warm median ms':>15s} {'warm max ms':>12s}")
-    rows = []
-    apps = {}
-    for params in rerun_views(PATH[3]):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    if src:
         at.query_params["src"] = src
-        for k, v in params.items():
-            if k != "page":
-                at.query_params[k] = v
-        if pages[params.get("page", "map")]:
-            at.switch_page(pages[params["page"]])
-        cold, _ = timed(at.run)
-        label = "&".join(f"{k}={v}" for k, v in params.items()) or "(national map)"
-        if at.exception:
-            print(f"    {label:44s} FAILED: {str(at.exception[0].message)[:200]}")
+    for k, v in params.items():
+        if k != "page":
+            at.query_params[k] = v
+    if pages[params.get("page", "map")]:
+        at.switch_page(pages[params["page"]])
+    return at
+
+
+def _rerun_times(params: dict, src: str | None, repeats: int):
+    """(cold s, warm reruns s, the AppTest) of one view; None when the page failed."""
+    at = _apptest(params, src)
+    cold, _ = timed(at.run)
+    if at.exception:
+        print(f"    {view_label(params):44s} FAILED: {str(at.exception[0].message)[:200]}")
+        return None
+    return cold, [timed(at.run)[0] for _ in range(repeats)], at
+
+
+def view_label(params: dict) -> str:
+    return "&".join(f"{k}={v}" for k, v in params.items()) or "(national map)"
+
+
+def profile_reruns(label: str, at, runs: int = 3) -> None:
+    """cProfile of ``runs`` warm reruns (the script runs in AppTest's script thread: profiled there)."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    prof = cProfile.Profile()
+    original = script_runner.ScriptRunner._run_script
+
+    def profiled(self, rerun_data, _original=original, _prof=prof):
+        _prof.enable()
+        try:
+            return _original(self, rerun_data)
+        finally:
+            _prof.disable()
+
+    script_runner.ScriptRunner._run_script = profiled
+    try:
+        for _ in range(runs):
+            at.run()
+    finally:
+        script_runner.ScriptRunner._run_script = original
+    print_profile(f"{runs} warm reruns of {label}", prof, project_too=True)
+
+
+def bench_reruns(repeats: int, baseline: bool) -> dict:
+    import logging
+
+    # AppTest outside a run: "missing ScriptRunContext" on every view, nothing to act on
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    src = composition_of(MAIN).to_query()
+    print(f"\n== Server-side reruns (AppTest, same process), src={src} ==   ({load_average()})")
+    print(f"    budget: warm median ≤ {BUDGET['rerun_median_ms']} ms, worst ≤ {BUDGET['rerun_worst_ms']} ms"
+          + ("; 'demo' = the same view on the built-in demo sources (12 months), for comparison" if baseline else ""))
+    print(f"    {'view':44s} {'cold s':>7s} {'warm median ms':>15s} {'warm max ms':>12s}"
+          + (f"   {'demo: median':>12s} {'max ms':>7s}" if baseline else ""))
+    rows, apps = [], {}
+    for params in rerun_views(PATH[3]):
+        got = _rerun_times(params, src, repeats)
+        if got is None:
             continue
-        warm = [timed(at.run)[0] for _ in range(repeats)]
+        cold, warm, at = got
+        label = view_label(params)
         rows.append((label, cold, statistics.median(warm), max(warm)))
         apps[label] = at
-        print(f"    {label:44s} {cold:7.2f} {statistics.median(warm) * 1000:15.0f} {max(warm) * 1000:12.0f}  "
-              f"{verdict(statistics.median(warm) * 1000 <= BUDGET['rerun_median_ms'] and max(warm) * 1000 <= BUDGET['rerun_worst_ms'])}",
+        demo = ""
+        if baseline:
+            other = _rerun_times(params, None, repeats)
+            if other is not None:
+                demo = f"   {statistics.median(other[1]) * 1000:12.0f} {max(other[1]) * 1000:7.0f}"
+        ok = statistics.median(warm) * 1000 <= BUDGET["rerun_median_ms"] and max(warm) * 1000 <= BUDGET["rerun_worst_ms"]
+        print(f"    {label:44s} {cold:7.2f} {statistics.median(warm) * 1000:15.0f} {max(warm) * 1000:12.0f}{demo}  {verdict(ok)}",
               flush=True)
     if not rows:
         return {}
@@ -452,29 +524,14 @@ def bench_reruns(repeats: int) -> dict:
     worst = max(rows, key=lambda r: r[3])
     print(f"    median of the views' medians {statistics.median(medians) * 1000:.0f} ms; highest view median "
           f"{max(medians) * 1000:.0f} ms; worst single rerun {worst[3] * 1000:.0f} ms ({worst[0]})")
-    slow = max(rows, key=lambda r: r[2])
     over = [r for r in rows if r[2] * 1000 > BUDGET["rerun_median_ms"] or r[3] * 1000 > BUDGET["rerun_worst_ms"]]
-    for label, *_ in sorted(over, key=lambda r: -r[2])[:2]:
-        # the script runs in AppTest's script thread: profile it there
-        prof = cProfile.Profile()
-        original = script_runner.ScriptRunner._run_script
-
-        def profiled(self, rerun_data, _original=original, _prof=prof):
-            _prof.enable()
-            try:
-                return _original(self, rerun_data)
-            finally:
-                _prof.disable()
-
-        script_runner.ScriptRunner._run_script = profiled
-        try:
-            for _ in range(3):
-                apps[label].run()
-        finally:
-            script_runner.ScriptRunner._run_script = original
-        print_profile(f"3 warm reruns of {label}", prof)
+    for page in ("(national map)", "page=profile", "page=priority"):  # the slowest over-budget view of each page
+        mine = [r for r in over if r[0] == page or r[0].startswith(page + "&") or (page == "(national map)" and not r[0].startswith("page="))]
+        if mine:
+            label = max(mine, key=lambda r: r[2])[0]
+            profile_reruns(label, apps[label])
     return {"median_ms": statistics.median(medians) * 1000, "max_view_median_ms": max(medians) * 1000,
-            "worst_ms": worst[3] * 1000, "slowest": slow[0]}
+            "worst_ms": worst[3] * 1000}
 
 
 # ---- a real server: RSS with every level warmed
@@ -499,8 +556,12 @@ class Sampler(threading.Thread):
                 self.error = exc
 
 
-async def tour(url: str, src: str, seed: int, timeout_s: float, keep_open: asyncio.Event | None = None,
-               steps: list | None = None):
+def _q(**params) -> dict:
+    """URL parameters without the empty ones (no ``src``: the default composition)."""
+    return {k: v for k, v in params.items() if v}
+
+
+async def tour(url: str, src: str, seed: int, timeout_s: float, steps: list | None = None):
     """One session: the map drilled by clicks nation → province → kabupaten → kecamatan → village, then the
     profile of each of those regions and the priority page of each. Returns (client, the path clicked)."""
     from bench_load import MAP_COMPONENT, inner_point, map_features
@@ -510,7 +571,7 @@ async def tour(url: str, src: str, seed: int, timeout_s: float, keep_open: async
     rng = random.Random(seed)
     client = AppClient(url, timeout_s)
     steps = steps if steps is not None else []
-    result = await client.open(urlencode({"src": src}))
+    result = await client.open(urlencode(_q(src=src)))
     steps.append(("map open", result.seconds, client.query_string))
     path = []
     for depth in range(4):
@@ -526,15 +587,15 @@ async def tour(url: str, src: str, seed: int, timeout_s: float, keep_open: async
     for page, codes, extra in (("profil", ["ID", *path], {}), ("prioritas", ["ID", *path[:3]], {})):
         for code in codes:
             client.page_script_hash = calc_hash(page)
-            client.query_string = urlencode({"region": code, "src": src, **extra})
+            client.query_string = urlencode(_q(region=code, src=src, **extra))
             result = await client.rerun()
             steps.append((f"{page} level {len(code.split('.')) if code != 'ID' else 0}", result.seconds, client.query_string))
     if len(path) >= 3:  # priority: the villages of a kabupaten
-        client.query_string = urlencode({"region": path[1], "src": src, "plevel": "desa"})
+        client.query_string = urlencode(_q(region=path[1], src=src, plevel="desa"))
         result = await client.rerun()
         steps.append(("prioritas kab→desa", result.seconds, client.query_string))
     client.page_script_hash = calc_hash("peta")
-    client.query_string = urlencode({"region": path[1] if len(path) > 1 else "ID", "src": src})
+    client.query_string = urlencode(_q(region=path[1] if len(path) > 1 else "ID", src=src))
     result = await client.rerun()
     steps.append(("map back to kab", result.seconds, client.query_string))
     return client, path
@@ -572,9 +633,18 @@ async def bench_server_async(args, server, sampler) -> dict:
 
     t0 = time.perf_counter()
     others_steps = [[] for _ in EXTRA]
-    results = await asyncio.gather(*[
-        tour(url, composition_of(dataset_id).to_query(), 2 + k, args.timeout, steps=others_steps[k])
-        for k, dataset_id in enumerate(EXTRA)], return_exceptions=True)
+    tours = [tour(url, composition_of(dataset_id).to_query(), 2 + k, args.timeout, steps=others_steps[k])
+             for k, dataset_id in enumerate(EXTRA)]
+    if args.sequential:
+        results = []
+        for one in tours:
+            try:
+                results.append(await one)
+            except Exception as exc:  # noqa: BLE001 - reported below
+                results.append(exc)
+    else:
+        results = await asyncio.gather(*tours, return_exceptions=True)
+    how = "one after another" if args.sequential else "concurrently"
     clients = [first]
     for dataset_id, r, s in zip(EXTRA, results, others_steps):
         if isinstance(r, BaseException):
@@ -583,7 +653,7 @@ async def bench_server_async(args, server, sampler) -> dict:
             clients.append(r[0])
         if s:
             times = [x[1] for x in s]
-            print(f"    session on {dataset_id} (concurrently): {len(s)} runs, median {statistics.median(times):.2f} s, "
+            print(f"    session on {dataset_id} ({how}): {len(s)} runs, median {statistics.median(times):.2f} s, "
                   f"max {max(times):.2f} s ({max(s, key=lambda x: x[1])[0]})")
     print(f"    four more sessions, each on its own participant dataset, warmed in {time.perf_counter() - t0:.0f} s")
     await asyncio.sleep(3)
@@ -611,18 +681,53 @@ async def bench_server_async(args, server, sampler) -> dict:
     return out
 
 
+async def demo_baseline_async(args, server, sampler) -> dict:
+    idle = server.rss()
+    steps: list = []
+    client, path = await tour(server.url, "", 1, args.timeout, steps=steps)
+    await asyncio.sleep(3)
+    rss, peak = server.rss(), sampler.peak
+    times = [x[1] for x in steps]
+    print(f"    demo sources (default composition, 12 months): idle {idle / MB:.0f} MB; one session warmed "
+          f"{' → '.join(['ID', *path])} ({len(steps)} runs, median {statistics.median(times):.2f} s, max {max(times):.2f} s): "
+          f"RSS {rss / MB:.0f} MB (peak {peak / MB:.0f} MB)")
+    await client.close()
+    return {"demo_one": rss, "demo_one_peak": peak}
+
+
 def bench_server(args) -> dict:
+    out = {}
+    print(f"\n== Server RSS: streamlit run app.py, UCJ_DATA_DIR={os.environ['UCJ_DATA_DIR']} ==   ({load_average()})")
+    if not args.no_baseline:
+        out.update(with_server(args, demo_baseline_async))
+    out.update(with_server(args, bench_server_async))
+    return out
+
+
+def with_server(args, body) -> dict:
+    """Start a server, run ``body(args, server, sampler)`` against it, stop it."""
     from streamlit_client import Server
 
-    print(f"\n== Server RSS: streamlit run app.py, UCJ_DATA_DIR={os.environ['UCJ_DATA_DIR']} ==   ({load_average()})")
     log = Path(tempfile.mkstemp(prefix="bench_data_server_", suffix=".log")[1])
-    server = Server(ROOT, log, ("--server.fileWatcherType=none",))
+    extra_env = dict(item.split("=", 1) for item in args.server_env)
+    if extra_env:
+        print(f"    server environment: {extra_env}")
+    saved = {k: os.environ.get(k) for k in extra_env}
+    os.environ.update(extra_env)  # the server inherits this process's environment
+    try:
+        server = Server(ROOT, log, ("--server.fileWatcherType=none",))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     sampler = Sampler(server)
     try:
         seconds, _ = timed(server.wait_healthy)
         print(f"    server healthy after {seconds:.1f} s on {server.url} (log {log})", flush=True)
         sampler.start()
-        return asyncio.run(bench_server_async(args, server, sampler))
+        return asyncio.run(body(args, server, sampler))
     finally:
         sampler.done.set()
         server.stop()
@@ -696,6 +801,14 @@ def bench_import(reg, data_dir: Path, keep: bool) -> dict:
 # ---- main
 
 
+def quiet(args) -> None:
+    """With ``--wait-quiet``: wait for the other work on this machine (tests, builds) to calm down."""
+    if args.wait_quiet:
+        from bench_load import wait_quiet
+
+        wait_quiet(args.wait_quiet, busy_cores=0.3)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--periods", type=int, default=60, help="months of the village participant dataset (ending 2024-12)")
@@ -705,6 +818,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/bench-data"), help="the temporary UCJ_DATA_DIR")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=300, help="a server run taking longer fails its session (s)")
+    parser.add_argument("--only", action="append", choices=PARTS,
+                        help="measure only this part (repeatable; with --reuse, to look into one figure again)")
+    parser.add_argument("--no-baseline", action="store_true", help="leave out the reruns of the same views on the demo sources")
+    parser.add_argument("--wait-quiet", type=float, default=0, metavar="S",
+                        help="before each timed part, wait up to S seconds for the machine's other work to calm down")
+    parser.add_argument("--sequential", action="store_true",
+                        help="the four more sessions of the server part one after another, not at once")
+    parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="environment of the server process only, e.g. MALLOC_ARENA_MAX=2 (an experiment)")
     args = parser.parse_args(argv)
     data_dir = args.data_dir.resolve()
     if data_dir == (ROOT / "data").resolve() or ROOT.resolve() in data_dir.parents:
@@ -730,11 +852,19 @@ def main(argv: list[str] | None = None) -> int:
             timing = generate(reg, args.periods)
             summary["generate_s"] = timing["core_s"] + timing["extra_s"]
         print_store(timing)
-        summary.update(bench_figures(args.repeats))
-        summary.update(bench_reruns(args.repeats))
-        if not args.skip_server:
+        parts = set(args.only or PARTS)
+        if "figures" in parts:
+            quiet(args)
+            summary.update(bench_figures(args.repeats))
+        if "reruns" in parts:
+            quiet(args)
+            summary.update(bench_reruns(args.repeats, not args.no_baseline))
+        if "server" in parts and not args.skip_server:
+            quiet(args)
             summary.update(bench_server(args))
-        summary.update(bench_import(reg, data_dir, args.keep))
+        if "import" in parts:
+            quiet(args)
+            summary.update(bench_import(reg, data_dir, args.keep))
     finally:
         if args.keep:
             print(f"\nstore kept in {data_dir} (run again with --reuse)")
@@ -763,6 +893,8 @@ def print_summary(s: dict) -> None:
              s["max_view_median_ms"] <= BUDGET["rerun_median_ms"])
         line("rerun warm: worst single rerun", f"{s['worst_ms']:.0f} ms", f"≤ {BUDGET['rerun_worst_ms']} ms",
              s["worst_ms"] <= BUDGET["rerun_worst_ms"])
+    if "demo_one" in s:
+        line("server RSS, demo sources, one session (comparison)", f"{max(s['demo_one'], s['demo_one_peak']) / MB:.0f} MB", "", None)
     if "one" in s:
         v = max(s["one"], s["one_peak"]) / MB
         line("server RSS, one composition, every level (max of end, peak)", f"{v:.0f} MB", f"≤ {BUDGET['rss_one_mb']} MB",

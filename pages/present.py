@@ -1,7 +1,8 @@
 """Presentation mode: one region as slides for meetings and FGDs.
 
 Every slide has a stable URL (``/presentasi?region=53&slide=figures``, plus
-``children=1`` for one slide per child region). Next/previous work with the
+``children=1`` for one slide per child region, and ``plan=1`` or the planner's plan
+parameters for the funding-plan slide, ``slide=plan``). Next/previous work with the
 buttons, the keyboard and presentation clickers (PageDown/PageUp); Streamlit's
 chrome is hidden and the type is large and high-contrast for a projector.
 """
@@ -31,11 +32,15 @@ params = st.query_params.to_dict()
 deck, index, include_children, slide_notices = slides.resolve(reg, view.region, params)
 slide = deck[index]
 POS_KEY = "present_pos"  # (region, slide key, children) last shown: where the buttons step from
+PLAN_KEY = "present_plan"  # the plan parameters of the link (and plan=1): they travel from slide to slide
 st.session_state[POS_KEY] = (view.region, slide.key, include_children)
+plan_params = slides.plan_params(params)
+st.session_state[PLAN_KEY] = plan_params
 notices = [*notices, *slide_notices]
 # the URL always names the slide shown (a broken or partial link is repaired, so reloading shows the same slide)
-if notices or params.get(slides.SLIDE_PARAM) != slide.key or include_children != slides.wants_children(params):
-    state.set_view(view, slide=slide.key, children="1" if include_children else None)
+if (notices or params.get(slides.SLIDE_PARAM) != slide.key or include_children != slides.wants_children(params)
+        or any(params.get(k) != v for k, v in plan_params.items())):
+    state.set_view(view, slide=slide.key, children="1" if include_children else None, **plan_params)
 
 E = markup.html
 SIM = t("simulated.label", lang)
@@ -52,7 +57,7 @@ with st.container(key="present_keys"):
 
 def show(current: drill.View, key: str, children: bool) -> None:
     st.session_state[POS_KEY] = (current.region, key, children)
-    state.set_view(current, slide=key, children="1" if children else None)
+    state.set_view(current, slide=key, children="1" if children else None, **st.session_state.get(PLAN_KEY, {}))
 
 
 def step(action: str) -> None:
@@ -66,8 +71,8 @@ def step(action: str) -> None:
     if region != current.region:
         params = st.query_params.to_dict()
         key, children = params.get(slides.SLIDE_PARAM), slides.wants_children(params)
-    deck_now, i, children, _ = slides.resolve(loaders.registry(), current.region, {slides.SLIDE_PARAM: key,
-                                                                               slides.CHILDREN_PARAM: "1" if children else ""})
+    deck_now, i, children, _ = slides.resolve(loaders.registry(), current.region, {
+        **st.session_state.get(PLAN_KEY, {}), slides.SLIDE_PARAM: key, slides.CHILDREN_PARAM: "1" if children else ""})
     show(current, slides.step(deck_now, i, action), children)
 
 
@@ -76,7 +81,8 @@ def on_children_toggle() -> None:
     on = bool(st.session_state.get("present_children_w"))
     key = (st.session_state.get(POS_KEY) or (None, slides.BASE_SLIDES[0]))[1]
     if not on and key.startswith(slides.CHILD_PREFIX):  # the child slides go: stay on the last slide that remains
-        key = slides.deck(loaders.registry(), current.region, False)[-1].key
+        with_plan = slides.wants_plan(st.session_state.get(PLAN_KEY, {}))
+        key = slides.deck(loaders.registry(), current.region, False, with_plan)[-1].key
     show(current, key, on)
 
 
@@ -115,9 +121,9 @@ def figures_html(code: str) -> str:
     return f'<div class="ucj-figs">{cards}</div>{notes}'
 
 
-def source_foot(kind: str) -> str:
+def source_foot(kind: str, goal: str | None = None) -> str:
     """The period and, for each figure a slide of ``kind`` shows, where its numerator and denominator come from."""
-    lines = slides.source_lines(ds, kind, period, lang, metric.pair, state.priority_rule().coverage)
+    lines = slides.source_lines(ds, kind, period, lang, metric.pair, state.priority_rule().coverage, goal)
     sim = f" · <b>{E(SIM)}</b>" if ds.meta.simulated else ""
     return (f'<div class="ucj-foot" data-testid="ucj-slide-sources">{E(t("tooltip.period", lang))}: {E(period)}{sim}'
             + "".join(f"<br>{E(line)}" for line in lines) + "</div>")
@@ -215,6 +221,50 @@ elif slide.kind == "cost":
         f'<p class="ucj-note">{E(slides.cost_rate_note(settings, lang))}</p>{source_foot("cost")}'
     )
 
+elif slide.kind == slides.PLAN_SLIDE:
+    plan, plan_notices, from_link = slides.plan_for_slide(ds, reg, view.region, period, settings, params)
+    for notice in plan_notices:
+        st.info(notice.markdown(lang), icon="ℹ️")
+    if plan is None:
+        html_block(f'<h2>{E(t("present.heading.plan", lang, region=focus_name))}</h2>'
+                   f'<p class="ucj-note" data-testid="ucj-plan-refused">{E(t("present.plan.refused", lang))}</p>'
+                   f"{source_foot('plan')}")
+    else:
+        pv = slides.plan_view(plan, reg, lang)
+        origin = t("present.plan.from_link", lang) if from_link else t("present.plan.default", lang)
+        intro = (f'<div class="ucj-sub" data-testid="ucj-plan-goal">{E(pv.goal)} · {E(pv.years)}</div>'
+                 f'<p class="ucj-note">{E(pv.package)} · {E(pv.phasing)} · {E(origin)}</p>')
+        if pv.no_data is not None:
+            body = f'<p class="ucj-note" data-testid="ucj-plan-no-data">{E(pv.no_data)}</p>'
+        else:
+            cards = "".join(
+                f'<div class="ucj-fig" data-figure="{E(f.key)}"><div class="ucj-fig-label">{E(f.label)}</div>'
+                f'<div class="ucj-fig-value">{E(f.value)}</div><div class="ucj-fig-detail">{E(f.detail)}</div></div>'
+                for f in pv.figures
+            )
+            head = "".join(f"<th>{E(h)}</th>" for h in (
+                t("planbook.col.year", lang), t("present.plan.col.new", lang), t("present.plan.col.workers", lang),
+                t("present.plan.col.cost", lang), t("present.plan.col.coverage", lang), t("planbook.unfunded", lang)))
+            years = "".join(
+                f'<tr data-year="{y.year}"><td>{y.year}</td><td class="ucj-num">{E(y.new_workers)}</td>'
+                f'<td class="ucj-num">{E(y.workers)}</td><td class="ucj-num">{E(y.cost)}</td>'
+                f'<td class="ucj-num">{E(y.coverage)}</td><td class="ucj-num">{E(y.unfunded)}</td></tr>'
+                for y in pv.by_year
+            )
+            split = "".join(
+                f'<tr data-source="{E(line.key)}"><td class="ucj-name">{E(line.label)}</td><td>{E(line.how)}</td>'
+                f'<td class="ucj-num">{E(line.total)}</td><td class="ucj-num">{E(line.share)}</td></tr>'
+                for line in pv.sources
+            )
+            split_head = "".join(f"<th>{E(h)}</th>" for h in (
+                t("planbook.col.source", lang), t("planbook.col.how", lang), t("present.plan.col.total", lang),
+                t("present.plan.col.share", lang)))
+            body = (f'<div class="ucj-figs">{cards}</div>'
+                    f'<table class="ucj-table" data-testid="ucj-plan-years"><tr>{head}</tr>{years}</table>'
+                    f'<table class="ucj-table" data-testid="ucj-plan-split"><tr>{split_head}</tr>{split}</table>')
+        notes = "".join(f'<p class="ucj-note" data-testid="ucj-plan-note">{E(n)}</p>' for n in pv.notes)
+        html_block(f"<h2>{E(pv.heading)}</h2>{intro}{body}{notes}{source_foot('plan', plan.inputs['goal'])}")
+
 else:  # one child region
     code = slide.region
     siblings = reg.children(view.region)
@@ -250,7 +300,7 @@ with st.container(horizontal=True, gap="small", key="present_controls", vertical
         state.open_page("pages/map.py", view)
 
 url = st.context.url or ""
-link = f"{url.rstrip('/')}?" + urlencode(slides.query(drill.to_query(view), slide.key, include_children))
+link = f"{url.rstrip('/')}?" + urlencode(slides.query(drill.to_query(view), slide.key, include_children, plan_params))
 st.markdown(f'<div class="ucj-hint">{E(t("present.keys", lang))}<br>'
             f'{E(t("present.link", lang, url=""))}<code data-testid="ucj-slide-link">{E(link)}</code></div>',
             unsafe_allow_html=True)

@@ -366,3 +366,206 @@ def test_cli_json_equals_the_core(tmp_path, data_dir, registry):
     bad = _run(data_dir, *[a.replace("apbd_kab=40", "apbd_kab=-40") for a in args])
     assert bad.returncode == 2
     assert "split.apbd_kab" in bad.stderr and "negatif" in bad.stderr and "negative" in bad.stderr
+
+
+def test_cli_xlsx_equals_the_json(tmp_path, data_dir):
+    """``--format xlsx`` writes the same figures as ``--format json``: per year and per source, rupiah and persons."""
+    from openpyxl import load_workbook
+
+    store.save(*planner_figures("plan-xlsx"))
+    composition.use_everywhere("plan-xlsx")
+    args = ["--region", "53.02", "--goal", "target", "--years", "2026-2029", "--phasing", "linear",
+            "--split", "apbd_prov=30,apbdes=45,csr=Rp20000000", "--period", "2025-12",
+            "--village-budget", "150000000", "--village-budget-source", "APBDes uji", "--budget-share", "10"]
+    as_json, as_xlsx = tmp_path / "plan.json", tmp_path / "plan.xlsx"
+    done = _run(data_dir, *args, "--format", "json", "--out", str(as_json))
+    assert done.returncode == 0, done.stderr
+    done = _run(data_dir, *args, "--format", "xlsx", "--out", str(as_xlsx), "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert str(as_xlsx) in done.stdout
+    plan = json.loads(as_json.read_text(encoding="utf-8"))
+    wb = load_workbook(as_xlsx)
+    assert wb.sheetnames == ["Inputs", "By year", "By source", "Village burden", "Sources"]
+    ws = wb["By year"]
+    header = [c.value for c in ws[4]]
+    col = {h: i for i, h in enumerate(header)}
+    years = [[c.value for c in ws[r]] for r in range(5, 5 + len(plan["by_year"]))]
+    for row, year in zip(years, plan["by_year"]):
+        assert row[col["Year"]] == year["year"]
+        assert row[col["New workers (persons)"]] == year["new_workers"]
+        assert row[col["Workers covered by the plan, cumulative (persons)"]] == year["workers"]
+        assert row[col["Cost this year (Rp)"]] == year["cost_rupiah"]
+        assert row[col["UCJ coverage reached (%)"]] == pytest.approx(year["coverage_pct"])
+        assert row[col["Unfunded (Rp)"]] == year["unfunded_rupiah"]
+        assert row[col["Over-funded (Rp)"]] == year["overfunded_rupiah"]
+        for source, rupiah in year["by_source"].items():
+            label = next(h for h in header if h and h.endswith("(Rp)") and source_word(source) in h)
+            assert row[col[label]] == rupiah
+    total = [c.value for c in ws[5 + len(plan["by_year"])]]
+    assert total[col["New workers (persons)"]] == plan["workers_to_enrol"] == 609
+    assert total[col["Cost this year (Rp)"]] == plan["cost_total_rupiah"]
+    by_source = {row[1].value: row[3].value for row in wb["By source"].iter_rows(min_row=5) if row[1].value}
+    assert {k: by_source[k] for k in plan["by_source"]} == plan["by_source"]
+    assert by_source["unfunded"] == plan["unfunded_rupiah"] and by_source["cost_total"] == plan["cost_total_rupiah"]
+    burden = [[c.value for c in row] for row in wb["Village burden"].iter_rows(min_row=5, max_row=5)][0]
+    assert burden[1] == plan["burden"]["apbdes"]["amount_rupiah"] and burden[6] == plan["burden"]["apbdes"]["max_rupiah"]
+    assert burden[-1] == len(plan["burden"]["apbdes"]["over_budget"])
+    sources = {row[0].value: row[1].value for row in wb["Sources"].iter_rows() if row[0].value}
+    assert sources["Dataset ID"] == "plan-xlsx" and sources["Version"] == 1
+    assert sources["Composition of data sources"] == plan["provenance"]["composition"]
+
+
+def source_word(source: str) -> str:
+    """A word of a funding source's English label, as the XLSX headers carry it."""
+    return {"apbd_prov": "Provincial", "apbdes": "APBDes", "csr": "CSR"}[source]
+
+
+def test_cli_xlsx_bad_input_writes_nothing(tmp_path, data_dir, capsys):
+    """Bad input exits with 2 and a message in Bahasa Indonesia then English; no file, no temporary file (in-process)."""
+    from ucj_dash import cli
+
+    store.save(*planner_figures("plan-bad"))
+    composition.use_everywhere("plan-bad")
+    out = tmp_path / "plan.xlsx"
+    base = ["plan", "--region", "53.02", "--goal", "vulnerable", "--years", "2026-2029", "--format", "xlsx"]
+    assert cli.main(base) == 2  # an XLSX needs a file
+    no_out = capsys.readouterr()
+    assert no_out.out == "" and "--out" in no_out.err and "perlu" in no_out.err and "needs" in no_out.err
+    for bad, field in ((["--split", "apbd_kab=150"], "split.apbd_kab"), (["--years", "2020-2021"], "years"),
+                       (["--region", "99.99"], "99.99"), (["--phasing", "60,60,0,0"], "phasing"),
+                       (["--village-budget", "-5", "--village-budget-source", "x"], "village_budget")):
+        assert cli.main([*base, *bad, "--out", str(out)]) == 2, bad  # a repeated option: the last one counts
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 2 and err[0] != err[1] and all(field in line for line in err), (bad, err)
+        assert not out.exists()
+    assert cli.main([*base, "--out", str(tmp_path / "nowhere" / "plan.xlsx")]) == 2
+    assert "nowhere" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]  # no temporary file left behind
+    assert cli.main([*base, "--out", str(out)]) == 0 and out.read_bytes()[:2] == b"PK"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "plan.xlsx"]
+
+
+# ------------------------------------------------------------------ children ranked by the cost of a point of coverage
+
+
+def test_children_ranked_by_cost_per_point(ds, registry):
+    """Villages of Kecamatan 53.02.05, extreme-poor goal: enrolling a village's w uncovered of its n extreme-poor
+    workers costs w × Rp201,600 a year and adds w ÷ n × 100 points, so a point costs Rp201,600 × n ÷ 100:
+    kelurahan 1010 (n 20) Rp40,320, desa 2002 (35) Rp70,560, desa 2001 (60) Rp120,960; the rest no data, last."""
+    ranked = funding.rank_children(ds, registry, "53.02.05", "extreme-poor", "2025-12")
+    top = ranked.head(3)
+    assert top["code"].tolist() == ["53.02.05.1010", "53.02.05.2002", "53.02.05.2001"]
+    assert top["cost_per_pp_rupiah"].tolist() == pytest.approx([40_320, 70_560, 120_960])
+    assert top["workers"].tolist() == [20, 30, 50]
+    assert top["cost_rupiah"].tolist() == [20 * YEAR_JKK_JKM, 30 * YEAR_JKK_JKM, 50 * YEAR_JKK_JKM]
+    assert top["gain_pp"].tolist() == pytest.approx([100, 30 / 35 * 100, 50 / 60 * 100])
+    assert top["coverage_pct"].tolist() == pytest.approx([0, 5 / 35 * 100, 10 / 60 * 100])
+    assert top["rank"].tolist() == [1, 2, 3]
+    rest = ranked.iloc[3:]
+    assert len(ranked) == len(registry.children("53.02.05")) and "53.02.05.2003" in set(rest["code"])
+    assert rest["rank"].isna().all() and rest["cost_per_pp_rupiah"].isna().all() and rest["workers"].isna().all()
+    assert (rest["note"] != "").all()  # each says why it has no figure
+    with_jht = funding.rank_children(ds, registry, "53.02.05", "extreme-poor", "2025-12", package="with-jht", lang="en")
+    assert with_jht["cost_per_pp_rupiah"].head(1).tolist() == pytest.approx([441_600 * 20 / 100])
+
+
+def test_a_child_with_nothing_to_enrol_has_no_cost_per_point(ds, registry):
+    ranked = funding.rank_children(ds, registry, "53.02.05", "officials", "2025-12", lang="en").set_index("code")
+    assert ranked.loc["53.02.05.2001", "cost_per_pp_rupiah"] == pytest.approx(YEAR_JKK_JKM * 12 / 100)  # 10 of 12 to enrol
+    full = ranked.loc["53.02.05.2002"]  # 10 of 10 enrolled
+    assert full["workers"] == 0 and pd.isna(full["cost_per_pp_rupiah"]) and pd.isna(full["rank"])
+    assert full["note"].startswith("Nothing left to enrol")
+    target = funding.rank_children(ds, registry, "53.02", "target", "2025-12").set_index("code")
+    assert target.loc["53.02.05", "workers"] == 609
+    assert target.loc["53.02.05", "cost_per_pp_rupiah"] == pytest.approx(YEAR_JKK_JKM * 2700 / 100)
+    assert target["rank"].notna().sum() == 1
+    assert funding.rank_children(ds, registry, "53.02.05.2001", "target", "2025-12").empty  # a village has no children
+
+
+# ------------------------------------------------------------------ the plan in a link
+
+
+def test_plan_link_round_trip():
+    inputs = funding.PlanInputs(goal="vulnerable", package="with-jht", years="2027-2030", phasing="10,20,30,40",
+                                split=(("apbd_prov", "30"), ("apbdes", "12.5"), ("csr", "Rp500000000")),
+                                village_budget_rp=1_020_000_000, village_budget_source="Dana Desa 2025, Jawa Tengah",
+                                budget_share_pct=5)
+    query = funding.plan_to_query(inputs)
+    assert query == {"goal": "vulnerable", "pkg": "with-jht", "years": "2027-2030", "phase": "10,20,30,40", "apbd_prov": "30",
+                     "apbdes": "12.5", "csr": "Rp500000000", "vbudget": "1020000000", "vbsrc": "Dana Desa 2025, Jawa Tengah",
+                     "bshare": "5"}
+    assert funding.plan_from_query(query, "2025-12") == (inputs, [])
+    preset = funding.with_bkbk(funding.PlanInputs())
+    assert funding.plan_from_query(funding.plan_to_query(preset), "2025-12") == (preset, [])
+    assert (preset.model, preset.goal, preset.split, preset.budget_share_pct) == ("bkbk", "vulnerable", (("bkbk", "100"),), 10)
+    assert preset.village_budget_rp == 100_000_000 and "Pergub Jambi 16/2022" in preset.village_budget_source
+    assert funding.plan_from_query({}, "2024-12") == (funding.PlanInputs(), [])
+    assert funding.plan_from_query({}, "2027-03")[0].years == "2027-2030"  # the default years follow the data
+
+
+def test_plan_link_accepts_what_people_type():
+    inputs, notices = funding.plan_from_query({"apbd_kab": "33,5", "csr": "Rp 1.500.000", "baznas": "rp2,000,000",
+                                               "apbd_prov": "20%", "vbudget": "Rp1.000.000.000", "vbsrc": "APBDes\n2025",
+                                               "phase": "25,25,25,25"}, "2025-12")
+    assert notices == []
+    assert inputs.split == (("apbd_prov", "20"), ("apbd_kab", "33.5"), ("csr", "Rp1500000"), ("baznas", "Rp2000000"))
+    assert inputs.village_budget_rp == 1_000_000_000 and inputs.village_budget_source == "APBDes 2025"
+
+
+@pytest.mark.parametrize("params, field, default", [
+    ({"goal": "semua"}, "goal", "extreme-poor"),
+    ({"pkg": "gold"}, "package", "jkk-jkm"),
+    ({"years": "2029-2026"}, "years", "2026-2029"),
+    ({"years": "2020-2023"}, "years", "2026-2029"),
+    ({"years": "2026-2090"}, "years", "2026-2029"),
+    ({"years": "dua ribu"}, "years", "2026-2029"),
+    ({"phase": "50,60,0,0"}, "phasing", "linear"),
+    ({"phase": "50,50"}, "phasing", "linear"),
+    ({"phase": "x"}, "phasing", "linear"),
+    ({"apbd_kab": "-5"}, "split.apbd_kab", None),
+    ({"apbd_kab": "banyak"}, "split.apbd_kab", None),
+    ({"apbd_kab": "120"}, "split.apbd_kab", None),
+    ({"csr": "Rp-100"}, "split.csr", None),
+    ({"csr": "Rp1e30"}, "split.csr", None),
+    ({"vbudget": "-1", "vbsrc": "APBDes"}, "village_budget", None),
+    ({"vbudget": "100000000"}, "village_budget_source", None),
+    ({"bshare": "150"}, "budget_share", "100"),
+    ({"model": "jambi"}, "model", None),
+    ({"model": "bkbk", "q_ep": "2.5"}, "bkbk.quota_extreme_poor", "50"),
+    ({"model": "bkbk", "q_vul": "-3"}, "bkbk.quota_vulnerable", "25"),
+    ({"model": "bkbk", "q_vul": "1000000"}, "bkbk.quota_vulnerable", "25"),
+    ({"model": "bkbk", "grant": "seratus juta"}, "bkbk.grant", "100000000"),
+    ({"model": "bkbk", "gshare": "101"}, "bkbk.grant_share", "10"),
+])
+def test_a_bad_link_value_is_a_notice_naming_the_field_and_the_default(params, field, default):
+    inputs, notices = funding.plan_from_query(params, "2025-12")
+    assert len(notices) == 1
+    for lang, none in (("id", "tidak dipakai"), ("en", "not used")):
+        text = notices[0].message(lang)
+        assert text.startswith(field + ":"), text
+        assert text.endswith(f"{default if default is not None else none}."), text
+    defaults = funding.PlanInputs()
+    assert inputs.goal == defaults.goal or "goal" not in params  # the default stands in
+    assert inputs.split == () and inputs.village_budget_rp is None
+
+
+def test_a_link_never_raises():
+    rng = np.random.default_rng(7)
+    alphabet = list("0123456789-,.%Rp =abc\n\t€<>[]()") + ["", "2026", "linear", "bkbk", "100"]
+    for _ in range(300):
+        params = {k: "".join(rng.choice(alphabet, size=rng.integers(0, 8))) for k in funding.PLAN_PARAMS if rng.random() < 0.6}
+        inputs, notices = funding.plan_from_query(params, "2025-12")
+        assert funding.plan_from_query(funding.plan_to_query(inputs), "2025-12") == (inputs, [])
+        for notice in notices:
+            assert notice.message("id") and notice.message("en")
+
+
+def test_inputs_give_the_same_plan_as_the_core(ds, registry):
+    inputs, _ = funding.plan_from_query({"goal": "vulnerable", "pkg": "with-jht", "years": "2026-2028", "phase": "20,30,50",
+                                         "apbd_prov": "30", "csr": "Rp1000000"}, "2025-12")
+    direct = funding.plan(ds, registry, "53.02", "vulnerable", "2026-2028", package="with-jht", phasing="20,30,50",
+                          split="apbd_prov=30,csr=Rp1000000", period="2025-12")
+    assert inputs.run(ds, registry, "53.02", "2025-12").to_json() == direct.to_json()
+    assert inputs.cli_args("53.02", "2025-12") == [
+        "--region", "53.02", "--goal", "vulnerable", "--years", "2026-2028", "--package", "with-jht", "--phasing", "20,30,50",
+        "--split", "apbd_prov=30,csr=Rp1000000", "--period", "2025-12", "--format", "json"]

@@ -27,6 +27,8 @@ PAGES = {
     "pages/profile.py": ("cov",),
     "pages/priority.py": ("plevel",),
     "pages/present.py": ("slide", "children"),
+    "pages/planner.py": ("goal", "pkg", "years", "phase", "apbd_prov", "csr", "vbudget", "vbsrc", "bshare", "model", "q_ep",
+                         "grant"),
     "pages/methodology.py": (),
     "pages/about.py": (),
     "pages/data.py": (),
@@ -37,12 +39,13 @@ MARKS = {
     "pages/profile.py": "cov_w",
     "pages/priority.py": "plevel_w",
     "pages/present.py": "present_next",
+    "pages/planner.py": "pl_goal",
     "pages/methodology.py": "set_ucj_target_pct",
     "pages/about.py": t("page.about", "id"),
     "pages/data.py": "template_csv",
 }
 #: pages that say which link parameters they ignored
-NOTICE_PAGES = ("pages/map.py", "pages/profile.py", "pages/priority.py", "pages/present.py")
+NOTICE_PAGES = ("pages/map.py", "pages/profile.py", "pages/priority.py", "pages/present.py", "pages/planner.py")
 
 
 @pytest.fixture(autouse=True)
@@ -127,6 +130,7 @@ def hostile_store(demo_store):
         ("pages/profile.py", (NAME,)),
         ("pages/priority.py", (NAME,)),
         ("pages/present.py", (NAME,)),
+        ("pages/planner.py", (NAME,)),
         ("pages/about.py", (NAME, SOURCE, DESCRIPTION)),
     ],
 )

@@ -34,7 +34,8 @@ DYNAMIC_PREFIXES = (
     "import.problem.", "import.severity.", "kind.", "legend.method.", "level.", "map.classification.", "map.click_hint",
     "map.village_hint", "metric.", "present.cost.col.", "present.cost.group.", "priority.group.", "priority.reason.",
     "priority.rule.", "setting.", "tooltip.", "sources.group.", "pair.", "prov.", "reason.", "data.action.",
-    "data.import.mode.",
+    "data.import.mode.", "plan.goal.", "plan.package.", "plan.phasing.", "plan.source.", "plan.bkbk.setting.", "plan.bkbk.gap.",
+    "plan.bkbk.status.", "plan.bkbk.villages.", "plan.bkbk.note.", "scenario.row.",
 )
 
 

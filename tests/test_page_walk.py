@@ -26,6 +26,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.stores import link_demo_sources
 
+from ucj_dash.analysis import bkbk
 from ucj_dash.analysis.settings import Settings
 from ucj_dash.datasets import composition, figures, store
 from ucj_dash.datasets.dataset import COUNT_COLUMNS, DatasetMeta, conform
@@ -68,6 +69,7 @@ def _views() -> list[tuple[str, str, str]]:
         views += [("map", "", name), ("profile", "", name)]
         views += [("priority", plevel, name) for plevel in _levels_ranked(code)]
         views += [("present", slide, name) for slide in SLIDES if not (name == "desa" and slide in ("priority", "child"))]
+        views += [("planner", "target", name)] + ([("planner", "bkbk", name)] if name in ("prov_in", "kab_out", "desa") else [])
     return views + [(page, "", "nation") for page in ("methodology", "about", "data")]
 
 
@@ -293,6 +295,23 @@ def _check_slide(w: Walk, at: AppTest, code: str, slide: str) -> None:
             assert (t("cost.no_data", group=t("cost.group." + group).lower()) in html) != known
 
 
+def _check_planner(w: Walk, at: AppTest, code: str, variant: str) -> None:
+    """A plan says "no data" (and shows no cost, never Rp0) exactly when the goal's figures are missing."""
+    counts = w.counts([code])
+    if variant == "target":
+        known = bool(_known(counts, "coverage").iloc[0])
+    else:
+        known = bool(counts[["vulnerable_workers", "vulnerable_covered"]].notna().all(axis=1).iloc[0])
+    shown = {m.label: m.value for m in at.metric}
+    no_data = [i for i in _infos(at) if i.startswith(t("plan.no_data_for", region=w.reg.name(code), reason="")[:28])]
+    assert bool(no_data) != known, (no_data, known)
+    assert any(label.startswith(t("plan.m.workers")) for label in shown) == known
+    if variant == "bkbk":
+        model = bkbk.apply(w.ds, w.reg, code)
+        assert shown[t("plan.bkbk.m.workers")] == fmt.value(model.workers, "orang")
+        assert (shown[t("plan.bkbk.m.cost")] == fmt.NO_DATA) == (model.n_with_data == 0)
+
+
 VIEWS = _views()
 
 
@@ -306,6 +325,9 @@ def test_every_view_renders_and_says_no_data(walk, page, variant, level):
         params["slide"] = f"child-{walk.reg.children(code)[0]}" if variant == "child" else variant
         if variant == "child":
             params["children"] = "1"
+    elif page == "planner":
+        params.update({"goal": "target", "apbd_prov": "40", "apbdes": "60"} if variant == "target" else
+                      {"goal": "vulnerable", "bkbk": "100", "model": "bkbk", "vbudget": "100000000", "vbsrc": "uji", "bshare": "10"})
     at = walk.open(page, **params)
     assert not at.exception, [e.message for e in at.exception]
     texts = _texts(at)
@@ -319,6 +341,8 @@ def test_every_view_renders_and_says_no_data(walk, page, variant, level):
         _check_priority(walk, at, code, variant)
     elif page == "present":
         _check_slide(walk, at, code, variant)
+    elif page == "planner":
+        _check_planner(walk, at, code, variant)
 
 
 # ---- the exports of the same shapes, called directly

@@ -270,3 +270,113 @@ def test_every_slide_renders_for_the_nation_and_a_kecamatan(region, registry):
         assert _counter(at) == f"{i + 1} / {n}" and SIMULATED in text, text[:300]
         at.button(key="present_next").click().run()
         assert not at.exception, at.exception
+
+
+# ---- the funding-plan slide
+
+
+def test_the_plan_slide_comes_after_the_cost_slide_when_the_link_asks_for_it(registry):
+    assert [s.key for s in slides.deck(registry, NTT, include_plan=True)] == BASE + ["plan"]
+    full = slides.deck(registry, NTT, include_children=True, include_plan=True)
+    assert [s.key for s in full[:6]] == BASE + ["plan"] and full[6].key == "child-53.01"
+    village = registry.children(registry.children("53.02")[0])[0]
+    assert [s.key for s in slides.deck(registry, village, True, True)] == ["title", "map", "figures", "cost", "plan"]
+    assert not slides.wants_plan({"region": NTT, "slide": "cost"})
+    for params in ({"slide": "plan"}, {"plan": "1"}, {"goal": "target"}, {"years": "2026-2028"}):
+        assert slides.wants_plan(params), params
+    deck, i, children, notices = slides.resolve(registry, NTT, {"slide": "plan"})
+    assert deck[i].key == "plan" and i == 5 and not children and not notices
+    assert slides.plan_params({"region": NTT, "slide": "plan", "goal": "target", "lang": "en"}) == {"goal": "target", "plan": "1"}
+    assert slides.plan_params({"region": NTT, "slide": "cost"}) == {}
+    assert slides.query({"region": NTT}, "plan", False, {"plan": "1", "goal": "target"}) == {
+        "region": NTT, "slide": "plan", "plan": "1", "goal": "target"}
+
+
+def test_plan_slide_sources_are_the_goals_and_ucj_coverage(demo_figures):
+    assert slides.slide_pairs("plan") == ("vulnerable", "ucj")
+    assert slides.slide_pairs("plan", goal="target") == ("ucj",)
+    assert slides.slide_pairs("plan", goal="extreme-poor") == ("extreme_poor_workers", "ucj")
+
+
+def _slide_html(at: AppTest) -> str:
+    text = _html(at)
+    start = text.index('data-slide="plan"')
+    return text[start:text.index('data-testid="ucj-slide-sources"', start)]
+
+
+def _default_plan(demo_figures, registry, code: str, **changes):
+    """The plan the slide shows without plan parameters, computed here with the defaults spelled out."""
+    args = {"goal": "vulnerable", "years": "2026-2029", "package": "jkk-jkm", "split": "apbd_kab=100", "phasing": "linear",
+            **changes}
+    return funding_plan(demo_figures, registry, code, period=demo_figures.latest_period, **args)
+
+
+def funding_plan(*args, **kw):
+    from ucj_dash.analysis import funding
+
+    return funding.plan(*args, **kw)
+
+
+def test_default_plan_slide_shows_workers_cost_per_year_split_unfunded_and_sources(demo_figures, registry):
+    at = _open(region="53.02", slide="plan")
+    plan = _default_plan(demo_figures, registry, "53.02")
+    text, slide = _html(at), _slide_html(at)
+    assert _counter(at) == "6 / 6" and _param(at, "slide") == "plan" and _param(at, "plan") == "1"
+    assert "<h2>Rencana pendanaan — Kabupaten Timor Tengah Selatan (53.02)</h2>" in slide
+    assert "Melindungi semua pekerja rentan · 2026–2029" in slide and "rencana bawaan" in slide
+    assert f'<div class="ucj-fig-value">{fmt.number(plan.workers_to_enrol, "id")}</div>' in slide
+    assert f'<div class="ucj-fig-value">{fmt.rupiah(plan.cost_total_rupiah, "id")}</div>' in slide
+    for year in plan.by_year:
+        row = (f'<tr data-year="{year.year}"><td>{year.year}</td><td class="ucj-num">{fmt.number(year.new_workers, "id")}</td>'
+               f'<td class="ucj-num">{fmt.number(year.workers, "id")}</td><td class="ucj-num">{fmt.rupiah(year.cost_rupiah, "id")}</td>'
+               f'<td class="ucj-num">{fmt.percent(year.coverage_pct, "id")}</td><td class="ucj-num">Rp 0</td></tr>')
+        assert row in slide, row
+    assert '<tr data-source="apbd_kab"><td class="ucj-name">APBD kabupaten/kota</td>' in slide
+    assert f'<td class="ucj-num">{fmt.rupiah(plan.cost_total_rupiah, "id")}</td><td class="ucj-num">100,0%</td>' in slide
+    assert '<tr data-source="unfunded"><td class="ucj-name">Belum terdanai</td><td></td><td class="ucj-num">Rp 0</td>' in slide
+    # the sources of what it shows: vulnerable workers (persons to enrol) and UCJ coverage (reached), the label
+    assert "Cakupan pekerja rentan — pembilang: " in text and ucj_line() in text
+    assert 'data-testid="ucj-slide-sim">' + SIMULATED in text
+
+
+def test_the_plan_slide_stays_in_the_deck_while_stepping(demo_figures):
+    at = _open(region="53.02", slide="plan", goal="target")
+    at.button(key="present_prev").click().run()
+    assert not at.exception
+    assert _param(at, "slide") == "cost" and _counter(at) == "5 / 6"
+    assert _param(at, "plan") == "1" and _param(at, "goal") == "target"  # the plan travels with the deck
+    at.button(key="present_last").click().run()
+    assert _param(at, "slide") == "plan" and "Mencapai target cakupan UCJ 52,15%" in _slide_html(at)
+    assert "slide=plan" in _html(at) and "goal=target" in _html(at)  # the link to this slide keeps the plan
+
+
+def test_plan_slide_shows_the_plan_of_the_planner_link_in_english(demo_figures, registry):
+    at = _open(region="53.02", slide="plan", goal="target", years="2026-2027", apbd_prov="30", csr="Rp5000000", lang="en")
+    plan = _default_plan(demo_figures, registry, "53.02", goal="target", years="2026-2027",
+                         split="apbd_prov=30,csr=Rp5000000")
+    slide = _slide_html(at)
+    assert "Funding plan — Kabupaten Timor Tengah Selatan (53.02)" in slide and "the plan of the link" in slide
+    assert "Reach the UCJ coverage target of 52.15% · 2026–2027" in slide
+    assert f'<div class="ucj-fig-value">{fmt.rupiah(plan.unfunded_rupiah, "en")}</div>' in slide
+    assert [y.year for y in plan.by_year] == [2026, 2027] and plan.unfunded_rupiah > 0
+    assert f'<td class="ucj-num">{fmt.rupiah(plan.by_source["apbd_prov"], "en")}</td><td class="ucj-num">30.0%</td>' in slide
+    assert "CSR (corporate social responsibility)" in slide and "Rp5.0 million a year (fixed)" in slide
+    assert html.escape(next(n["en"] for n in plan.notes if n["key"] == "plan.note.unfunded")) in slide
+
+
+def test_plan_slide_escapes_the_link_and_names_a_bad_value(demo_figures):
+    evil = '<img src=x onerror="alert(1)">'
+    at = _open(region="53.02", slide="plan", goal=evil, years="2020-2021")
+    assert not at.exception
+    assert "<img" not in "\n".join(m.value for m in at.markdown)  # the HTML blocks
+    notices = "\n".join(i.value for i in at.info)  # Markdown: the value is shown as text, never as a tag
+    assert "\\<img" in notices and "<img" not in notices.replace("\\<img", "")
+    assert "goal" in notices and "2020" in notices
+    assert 'data-slide="plan"' in _html(at)  # the slide is still shown, on the defaults
+
+
+def test_plan_slide_without_data_says_why_not_rp0():
+    at = _open(region="53.02.02", slide="plan", goal="target")  # employed workers are by kabupaten only
+    slide = _slide_html(at)
+    assert 'data-testid="ucj-plan-no-data"' in slide and "Tidak ada data" in slide
+    assert "Rp 0" not in slide and "ucj-fig-value" not in slide

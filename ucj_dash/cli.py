@@ -6,7 +6,7 @@ Commands: ``build`` (compiled translations, boundaries and demo data), ``build-b
 as a new version of a stored one; exit code 2 on errors, 1 when warnings were not
 confirmed), ``versions`` (a dataset's versions), ``rollback`` (a new version with an
 earlier version's periods), ``template`` (write the import templates), ``plan`` (a
-funding plan as JSON) and ``export`` (a region and its children with every count,
+funding plan as JSON or XLSX) and ``export`` (a region and its children with every count,
 indicator and source, as CSV, XLSX or JSON). Bad input exits with code 2 and a message
 in both languages; nothing is written then.
 """
@@ -215,22 +215,37 @@ def export_command(args) -> int:
 
 
 def plan_command(args) -> int:
-    """``plan``: a funding plan for one region on the default composition's figures, written as JSON (to ``--out`` or stdout)."""
+    """``plan``: a funding plan for one region on the default composition's figures, as JSON (to ``--out`` or
+    standard output) or as the XLSX plan (``--format xlsx``, needs ``--out``). The file is written whole or not at all."""
     from ucj_dash.analysis import funding
     from ucj_dash.analysis.settings import Settings
     from ucj_dash.datasets import figures as figures_module
+    from ucj_dash.text.i18n import t
 
+    if args.format == "xlsx" and not args.out:
+        raise UserError("cli.plan.error.xlsx_out")
+    out = Path(args.out) if args.out else None
+    if out is not None and not out.parent.is_dir():  # before the work: nothing is computed for a file that cannot be written
+        raise UserError("cli.export.error.folder", path=str(out.parent)[:200])
     max_age = int(Settings()["denominator_max_age_months"])
+    figs = figures_module.load(composition.default(), max_age)
+    reg = registry()
     result = funding.plan(
-        figures_module.load(composition.default(), max_age), registry(), args.region, args.goal, args.years, package=args.package,
+        figs, reg, args.region, args.goal, args.years, package=args.package,
         split=args.split, phasing=args.phasing, period=args.period, village_budget_rp=args.village_budget,
         village_budget_source=args.village_budget_source, budget_share_pct=args.budget_share,
     )
-    text = json.dumps(result.to_json(), indent=1, ensure_ascii=False)
-    if args.out:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    if args.format == "xlsx":
+        from ucj_dash.exports import planbook
+
+        content = planbook.plan_xlsx(result, figs, reg, args.lang)
     else:
-        print(text)
+        content = (json.dumps(result.to_json(), indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    if out is None:
+        sys.stdout.write(content.decode("utf-8"))
+        return 0
+    _write_file(out, content)
+    print(t("cli.plan.written", args.lang, path=str(out), region=result.inputs["region"], format=args.format.upper()))
     return 0
 
 
@@ -289,8 +304,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--village-budget", dest="village_budget", default=None, help="village budget, rupiah a year (for the burden check)")
     p.add_argument("--village-budget-source", dest="village_budget_source", default=None, help="source of the village budget")
     p.add_argument("--budget-share", dest="budget_share", default="100", help="share (%%) of the village budget the burden may take")
-    p.add_argument("--format", choices=("json",), default="json", help="output format (json only for now)")
-    p.add_argument("--out", default=None, help="file to write (default: standard output)")
+    p.add_argument("--format", choices=("json", "xlsx"), default="json",
+                   help="json (the plan's figures and provenance) or xlsx (inputs, by year, by source, village burden, sources)")
+    p.add_argument("--out", default=None, help="file to write (default for json: standard output; xlsx needs it)")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the XLSX and of the messages")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":

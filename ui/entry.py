@@ -38,6 +38,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/map.py", "peta", "page.map", ":material/map:", default=True),
     PageSpec("pages/profile.py", "profil", "page.profile", ":material/description:"),
     PageSpec("pages/priority.py", "prioritas", "page.priority", ":material/flag:"),
+    PageSpec("pages/planner.py", "rencana", "page.planner", ":material/payments:"),
     PageSpec("pages/methodology.py", "metodologi", "page.methodology", ":material/tune:"),
     PageSpec("pages/present.py", "presentasi", "page.present", ":material/slideshow:"),
     PageSpec("pages/about.py", "tentang", "page.about", ":material/info:"),

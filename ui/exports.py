@@ -1,4 +1,4 @@
-"""Download buttons for the map PNG, the PDF brief and the XLSX workbook.
+"""Download buttons for the map PNG, the PDF brief and the XLSX workbook; and for a funding plan (XLSX, PDF, JSON).
 
 The files are made only when a button is clicked: ``st.download_button`` is
 given a callable, which Streamlit runs on click in its own thread, and
@@ -7,9 +7,11 @@ given a callable, which Streamlit runs on click in its own thread, and
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
-from ucj_dash.analysis import priority
+from ucj_dash.analysis import funding, priority
 from ucj_dash.analysis.settings import Settings
 from ucj_dash.datasets.figures import Figures
 from ucj_dash.exports import brief, mapimage, workbook
@@ -22,6 +24,7 @@ MIME = {
     "png": "image/png",
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
 }
 
 
@@ -62,6 +65,44 @@ def export_buttons(ds: Figures, reg: Registry, view: drill.View, settings: Setti
                 mime=MIME[ext],
                 key=f"{key_prefix}_{ext}",
                 help=t("export.help", lang),
+                on_click="ignore",
+                icon=icon,
+            )
+
+
+def plan_export_buttons(plan: funding.Plan, figures: Figures, registry: Registry, lang: str,
+                        key_prefix: str = "plan_export") -> None:
+    """Download buttons for a funding plan: the XLSX plan (inputs, by year, by source, village burden, sources),
+    the "Rencana pendanaan" PDF brief and the plan as JSON (as ``python -m ucj_dash plan`` writes it).
+
+    ``figures`` are the figures the plan was made on (its sources and simulated label); each file is made
+    only when its button is clicked. The file names say "rencana", the region, period and "simulasi"."""
+    from ucj_dash.exports import planbook, planbrief
+
+    simulated = planbook.is_simulated(plan, figures)
+
+    def xlsx() -> bytes:
+        return planbook.plan_xlsx(plan, figures, registry, lang)
+
+    def pdf() -> bytes:
+        return planbrief.plan_pdf(plan, figures, registry, lang)
+
+    def as_json() -> bytes:
+        return (json.dumps(plan.to_json(), indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+    with st.container(horizontal=True, gap="small", key=f"{key_prefix}_row"):
+        for ext, label, make, icon in (
+            ("xlsx", t("plan.export.xlsx", lang), xlsx, ":material/table_view:"),
+            ("pdf", t("plan.export.pdf", lang), pdf, ":material/picture_as_pdf:"),
+            ("json", t("plan.export.json", lang), as_json, ":material/data_object:"),
+        ):
+            st.download_button(
+                label,
+                data=make,
+                file_name=planbook.plan_filename(plan, registry, ext, simulated),
+                mime=MIME[ext],
+                key=f"{key_prefix}_{ext}",
+                help=t("plan.export.help", lang),
                 on_click="ignore",
                 icon=icon,
             )

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
-from ucj_dash.analysis import cost
+from ucj_dash.analysis import bkbk, cost
 from ucj_dash.analysis.settings import Settings
 from ucj_dash.datasets.dataset import COLUMNS, PAIR_BY_KEY
 from ucj_dash.datasets.figures import Figures
@@ -248,6 +249,25 @@ def goal_workers(row: pd.Series, goal: str) -> tuple[int | None, list[str]]:
     return (math.ceil(value - 1e-9) if goal == "target" else round(value)), []
 
 
+def goal_workers_frame(rows: pd.DataFrame, goal: str) -> tuple[list[int | None], list[list[str]]]:
+    """:func:`goal_workers` for every row of an indicator table at once: persons (None: no data) and missing columns."""
+    column, pair_key = GOALS[goal]
+    pair = PAIR_BY_KEY[pair_key]
+    whole_m, part_m = rows[pair.column("whole")].to_numpy(dtype="float64"), rows[pair.column("part")].to_numpy(dtype="float64")
+    whole_na, part_na = rows[pair.whole].isna().to_numpy(), rows[pair.part].isna().to_numpy()
+    values = np.maximum(whole_m - part_m, 0.0) if column is None else rows[column].to_numpy(dtype="float64")
+    workers, missing = [], []
+    for value, w_na, p_na, matched_na in zip(values, whole_na, part_na, np.isnan(whole_m)):
+        gone = [c for c, na in ((pair.whole, w_na), (pair.part, p_na)) if na]
+        if gone or matched_na:
+            workers.append(None)
+            missing.append(gone or [pair.whole, pair.part])
+        else:
+            workers.append(math.ceil(value - 1e-9) if goal == "target" else round(value))
+            missing.append([])
+    return workers, missing
+
+
 def _missing_text(missing: list[str], lang: str) -> str:
     idx = 0 if lang == "id" else 1
     return t("plan.no_data", lang, figures=", ".join(_LABELS[c][idx] for c in missing))
@@ -375,24 +395,23 @@ def village_burden(
     Over-budget villages (burden > ``budget_rp`` × ``budget_share_pct`` %) only when a budget is given."""
     villages = [code] if registry.level(code) == Level.VILLAGE else registry.descendants(code, Level.VILLAGE)
     kinds = VILLAGE_SOURCES[source]
-    excluded: dict[str, int] = {}
-    kept = []
-    for v in villages:
-        kind = registry.kind(v)
-        if kind in kinds:
-            kept.append(v)
-        else:
-            excluded[kind] = excluded.get(kind, 0) + 1
+    kind_of = registry.table.loc[villages, "kind"] if villages else pd.Series(dtype=object)
+    paid = kind_of.isin(kinds).to_numpy()
+    excluded = {str(k): int(n) for k, n in kind_of[~paid].value_counts(sort=False).items()}
+    kept = [v for v, keep in zip(villages, paid) if keep]
     rows = mapview.indicator_rows(dataset, kept, period, settings) if kept else pd.DataFrame()
-    with_data, no_data = [], []
-    for v in kept:
-        workers, missing = goal_workers(rows.loc[v], goal)
+    counts, missing_of = goal_workers_frame(rows, goal) if kept else ([], [])
+    names = registry.table.loc[kept, ["name", "kind"]] if kept else pd.DataFrame(columns=["name", "kind"])
+    with_data, no_data, info = [], [], {}
+    for v, workers, missing, name, kind in zip(kept, counts, missing_of, names["name"].to_numpy(dtype=object),
+                                               names["kind"].to_numpy(dtype=object)):
+        info[v] = (name, kind)
         if workers is None:
-            no_data.append({"code": v, "name": registry.name(v), "missing": missing})
+            no_data.append({"code": v, "name": name, "missing": missing})
         else:
             with_data.append((v, workers))
     shares = largest_remainder(int(amount_rp), [w for _, w in with_data])
-    listed = [{"code": v, "name": registry.name(v), "kind": registry.kind(v), "workers": w, "burden_rupiah": b}
+    listed = [{"code": v, "name": info[v][0], "kind": info[v][1], "workers": w, "burden_rupiah": b}
               for (v, w), b in zip(with_data, shares)]
     burdens = [x["burden_rupiah"] for x in listed]
     top = max(listed, key=lambda x: x["burden_rupiah"]) if listed else None
@@ -409,3 +428,344 @@ def village_burden(
                          sum(burdens) / len(burdens) if burdens else None, top["burden_rupiah"] if top else None,
                          top["code"] if top else None, budget_rp, budget_source if budget_rp is not None else None,
                          budget_share_pct if budget_rp is not None else None, over, notes)
+
+
+# ------------------------------------------------------------------ the plan in a URL
+
+
+#: URL parameters of a plan (beside the shared view's region, period, language and sources). Each funding
+#: source is its own parameter, named as the source: ``apbd_prov=30`` (a share, %) or ``csr=Rp500000000``
+#: (rupiah a year). ``model=bkbk`` adds the BKBK model (:mod:`ucj_dash.analysis.bkbk`) with its parameters.
+PLAN_PARAMS = ("goal", "pkg", "years", "phase", *SOURCES, "vbudget", "vbsrc", "bshare", "model", "q_ep", "q_vul", "grant", "gshare")
+DEFAULT_GOAL = "extreme-poor"
+DEFAULT_PHASING = "linear"
+#: first and last year of the default plan: Inpres 8/2025 (extreme poverty 0% by 2026, poverty < 5% by 2029)
+DEFAULT_YEARS = (2026, 2029)
+MODELS = ("", "bkbk")
+MAX_TEXT = 200  # characters kept of a free text (the village budget's source)
+#: upper bounds of numbers that would otherwise pass (rupiah a year, persons per village)
+MAX_RUPIAH = 10**15
+MAX_QUOTA = 100_000
+
+
+def default_years(period: str | None = None) -> str:
+    """The default range of years: 2026–2029, moved on when the data's period is later than 2026."""
+    first = max(DEFAULT_YEARS[0], int(period[:4])) if period else DEFAULT_YEARS[0]
+    return f"{first}-{first + DEFAULT_YEARS[1] - DEFAULT_YEARS[0]}"
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """Everything a presenter chooses for a plan, as it travels in the URL (region and period are the view's).
+
+    ``split`` holds (source, value) in :data:`SOURCES` order, the value a share ("30") or an amount
+    ("Rp500000000", rupiah a year). ``model`` "bkbk" adds the BKBK model with its quotas (persons per
+    village), grant (rupiah per village a year) and the share (%) of it that pays contributions.
+    """
+
+    goal: str = DEFAULT_GOAL
+    package: str = "jkk-jkm"
+    years: str = f"{DEFAULT_YEARS[0]}-{DEFAULT_YEARS[1]}"
+    phasing: str = DEFAULT_PHASING
+    split: tuple[tuple[str, str], ...] = ()
+    village_budget_rp: int | None = None
+    village_budget_source: str = ""
+    budget_share_pct: float = 100.0
+    model: str = ""
+    quota_extreme_poor: int = bkbk.QUOTA_EXTREME_POOR
+    quota_vulnerable: int = bkbk.QUOTA_VULNERABLE
+    grant_rp: int = bkbk.GRANT_PER_VILLAGE_RP
+    grant_share_pct: float = bkbk.CONTRIBUTION_SHARE_PCT
+
+    def split_text(self) -> str:
+        """The split as :func:`parse_split` and the command line take it ("apbd_prov=30,csr=Rp500000000")."""
+        return ",".join(f"{s}={v}" for s, v in self.split)
+
+    def plan_kwargs(self) -> dict:
+        """Keyword arguments of :func:`plan` (besides figures, registry and region)."""
+        return {"goal": self.goal, "years": self.years, "package": self.package, "split": self.split_text(),
+                "phasing": self.phasing, "village_budget_rp": self.village_budget_rp,
+                "village_budget_source": self.village_budget_source or None, "budget_share_pct": self.budget_share_pct}
+
+    def run(self, dataset: Figures, registry: Registry, code: str, period: str | None = None,
+            settings: Settings | None = None) -> Plan:
+        """The plan these inputs give for region ``code`` at ``period``."""
+        return plan(dataset, registry, code, period=period, settings=settings, **self.plan_kwargs())
+
+    def cli_args(self, code: str, period: str | None = None) -> list[str]:
+        """The ``python -m ucj_dash plan`` arguments giving the same plan (on the default sources)."""
+        args = ["--region", code, "--goal", self.goal, "--years", self.years, "--package", self.package,
+                "--phasing", self.phasing]
+        if self.split:
+            args += ["--split", self.split_text()]
+        if period:
+            args += ["--period", period]
+        if self.village_budget_rp is not None:
+            args += ["--village-budget", str(self.village_budget_rp), "--village-budget-source", self.village_budget_source]
+        if self.budget_share_pct != 100:
+            args += ["--budget-share", _num_text(self.budget_share_pct)]
+        return args + ["--format", "json"]
+
+    def bkbk_kwargs(self) -> dict:
+        """Keyword arguments of :func:`ucj_dash.analysis.bkbk.apply`."""
+        return {"quota_extreme_poor": self.quota_extreme_poor, "quota_vulnerable": self.quota_vulnerable,
+                "grant_rp": self.grant_rp, "grant_share_pct": self.grant_share_pct, "package": self.package}
+
+
+def _num_text(value) -> str:
+    """A number as the URL writes it: ``30`` rather than ``30.0``; no exponent."""
+    value = float(value)
+    if value.is_integer():
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def with_bkbk(inputs: PlanInputs) -> PlanInputs:
+    """The "BKBK model" preset (Jambi, Pergub Jambi 16/2022): the model on with Jambi's quotas, grant and share,
+    and the plan paid by BKBK alone for the vulnerable workers (the extreme poor among them), at JKK + JKM, with
+    the grant's contribution share as the village budget the per-village burden is checked against."""
+    return replace(
+        inputs, model="bkbk", goal="vulnerable", package="jkk-jkm", split=(("bkbk", "100"),),
+        village_budget_rp=int(bkbk.JAMBI["grant_per_village_rp"].value), village_budget_source=bkbk.GRANT_SOURCE_TEXT,
+        budget_share_pct=bkbk.JAMBI["contribution_share_pct"].value, **bkbk.default_quota(),
+    )
+
+
+def plan_to_query(inputs: PlanInputs) -> dict[str, str]:
+    """URL parameters of a plan (all its choices, so that a link keeps its meaning when defaults change).
+
+    Values as a page typed them (text not yet checked) are written as they are: reading the link back
+    (:func:`plan_from_query`) checks them and says what it could not use.
+    """
+    params = {"goal": inputs.goal, "pkg": inputs.package, "years": inputs.years, "phase": inputs.phasing}
+    params.update({source: _param(value) for source, value in inputs.split})
+    if inputs.village_budget_rp not in (None, ""):
+        params["vbudget"] = _param(inputs.village_budget_rp)
+        params["vbsrc"] = inputs.village_budget_source
+    params["bshare"] = _param(inputs.budget_share_pct)
+    if inputs.model:
+        params.update({"model": inputs.model, "q_ep": _param(inputs.quota_extreme_poor), "q_vul": _param(inputs.quota_vulnerable),
+                       "grant": _param(inputs.grant_rp), "gshare": _param(inputs.grant_share_pct)})
+    return params
+
+
+def _param(value) -> str:
+    """A number as :func:`_num_text` writes it; anything else as text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return _num_text(value)
+    return str(value).strip()
+
+
+class InputNotice(UserError):
+    """A plan parameter of a link that could not be used: what is wrong with it, and the value used instead."""
+
+    def __init__(self, problem: UserError, field_name: str, default: str | None):
+        self.problem, self.field_name, self.default = problem, field_name, default
+        super().__init__("plan.notice.default", field=field_name)
+
+    def _default(self, lang: str) -> str:
+        return t("plan.notice.none", lang) if self.default in (None, "") else self.default
+
+    def message(self, lang: str = "id") -> str:
+        return t("plan.notice.default", lang, problem=self.problem.message(lang), default=self._default(lang))
+
+    def markdown(self, lang: str = "id") -> str:
+        from ucj_dash.text import markup
+
+        return t("plan.notice.default", lang, problem=self.problem.markdown(lang), default=markup.markdown(self._default(lang)))
+
+
+def _whole(text, field_name: str, maximum: int) -> int:
+    """A whole number from 0 to ``maximum``, or a :class:`UserError` naming ``field_name``."""
+    value = _number(text, field_name)
+    if not value.is_integer():
+        raise UserError("plan.error.not_whole", field=field_name, value=str(text)[:40])
+    if value > maximum:
+        raise UserError("plan.error.too_large", field=field_name, value=str(text)[:40], max=fmt.number(maximum, "en"))
+    return int(value)
+
+
+def _decimal(text: str) -> str:
+    """A number as typed in either language: "1.500.000" / "1,500,000" (thousands) → "1500000"; "33,5" → "33.5"."""
+    raw = str(text).strip().replace(" ", "")
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", raw) or re.fullmatch(r"-?\d{1,3}(,\d{3})+", raw):
+        return raw.replace(".", "").replace(",", "")
+    if re.fullmatch(r"-?\d+,\d+", raw):
+        return raw.replace(",", ".")
+    return raw
+
+
+def _rupiah_amount(text, field_name: str) -> int:
+    """Whole rupiah from "100000000", "100.000.000", "100,000,000" or "Rp100.000.000"."""
+    raw = str(text).strip()
+    raw = raw[2:] if raw.lower().startswith("rp") else raw
+    value = _number(_decimal(raw) or str(text), field_name)
+    if value > MAX_RUPIAH:
+        raise UserError("plan.error.too_large", field=field_name, value=str(text)[:40], max=fmt.number(MAX_RUPIAH, "en"))
+    return round(value)
+
+
+def _percent(text, field_name: str) -> float:
+    value = _number(_decimal(str(text).strip().removesuffix("%")), field_name)
+    if value > 100:
+        raise UserError("plan.error.share_over_100", field=field_name, value=str(text)[:40])
+    return value
+
+
+def split_value(text, source: str) -> str:
+    """One source's part as typed ("30", "30%", "33,5", "Rp500.000.000") → as the plan takes it ("30", "Rp500000000"),
+    or a :class:`UserError` naming ``split.<source>``."""
+    field_name = f"split.{source}"
+    raw = str(text).strip()
+    if raw.lower().startswith("rp"):
+        return f"Rp{_rupiah_amount(raw, field_name)}"
+    return _num_text(_percent(raw, field_name))
+
+
+def _clean_text(text) -> str:
+    """A free text of a link: control characters out, one line, at most :data:`MAX_TEXT` characters."""
+    return " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())[:MAX_TEXT]
+
+
+def plan_from_query(params: dict, period: str | None = None) -> tuple[PlanInputs, list[UserError]]:
+    """The plan a link's parameters describe, and a notice for each parameter that could not be used.
+
+    Never raises: a bad value gives an :class:`InputNotice` naming the field, what is wrong and the
+    default used instead. ``period`` (the data's, ``YYYY-MM``) sets the default years and refuses
+    years before it. Shares that do not add up to 100% are not a notice: the plan shows the unfunded part.
+    """
+    notices: list[UserError] = []
+    get = lambda key: str(params.get(key, "")).strip()  # noqa: E731
+    values: dict = {}
+
+    def take(field_name: str, key: str, parse, default_text: str | None):
+        raw = get(key)
+        if raw == "":
+            return None
+        try:
+            return parse(raw)
+        except UserError as problem:
+            notices.append(InputNotice(problem, field_name, default_text))
+            return None
+
+    def choice(options, error_key):
+        def parse(raw):
+            if raw not in options:
+                raise UserError(error_key, field=error_key.rsplit(".", 1)[1], value=raw[:40], choices=", ".join(options))
+            return raw
+        return parse
+
+    values["goal"] = take("goal", "goal", choice(tuple(GOALS), "plan.error.goal"), DEFAULT_GOAL) or DEFAULT_GOAL
+    values["package"] = take("package", "pkg", choice(tuple(PACKAGES), "plan.error.package"), "jkk-jkm") or "jkk-jkm"
+
+    fallback_years = default_years(period)
+
+    def years_parse(raw):
+        years = parse_years(raw)
+        if period and years[0] < int(period[:4]):
+            raise UserError("plan.error.year_before_data", field="years", year=years[0], period=period)
+        return f"{years[0]}-{years[-1]}"
+
+    values["years"] = take("years", "years", years_parse, fallback_years) or fallback_years
+    n_years = len(parse_years(values["years"]))
+
+    def phasing_parse(raw):
+        shares = parse_phasing(raw, n_years)
+        return raw if raw in PHASINGS else ",".join(_num_text(s) for s in shares)
+
+    values["phasing"] = take("phasing", "phase", phasing_parse, DEFAULT_PHASING) or DEFAULT_PHASING
+
+    split = []
+    for source in SOURCES:
+        raw = get(source)
+        if raw == "":
+            continue
+        part = take(f"split.{source}", source, lambda r, s=source: split_value(r, s), None)
+        if part is not None:
+            split.append((source, part))
+    values["split"] = tuple(split)
+
+    budget = take("village_budget", "vbudget", lambda r: _rupiah_amount(r, "village_budget"), None)
+    source = _clean_text(get("vbsrc"))
+    if budget is not None and not source:
+        notices.append(InputNotice(UserError("plan.error.budget_source", field="village_budget_source"), "village_budget", None))
+        budget = None
+    values["village_budget_rp"], values["village_budget_source"] = budget, source if budget is not None else ""
+    share = take("budget_share", "bshare", lambda r: _percent(r, "budget_share"), "100")
+    values["budget_share_pct"] = 100.0 if share is None else share
+
+    def model_parse(raw):
+        if raw not in MODELS[1:]:
+            raise UserError("plan.error.model", field="model", value=raw[:40], choices=", ".join(MODELS[1:]))
+        return raw
+
+    values["model"] = take("model", "model", model_parse, None) or ""
+    quota = bkbk.default_quota()
+    if not values["model"]:  # the model's parameters mean nothing without it (and a link without it does not carry them)
+        return PlanInputs(**values), notices
+    values["quota_extreme_poor"] = _or(take("bkbk.quota_extreme_poor", "q_ep", lambda r: _whole(r, "bkbk.quota_extreme_poor", MAX_QUOTA),
+                                            str(quota["quota_extreme_poor"])), quota["quota_extreme_poor"])
+    values["quota_vulnerable"] = _or(take("bkbk.quota_vulnerable", "q_vul", lambda r: _whole(r, "bkbk.quota_vulnerable", MAX_QUOTA),
+                                          str(quota["quota_vulnerable"])), quota["quota_vulnerable"])
+    values["grant_rp"] = _or(take("bkbk.grant", "grant", lambda r: _rupiah_amount(r, "bkbk.grant"), str(quota["grant_rp"])),
+                             quota["grant_rp"])
+    values["grant_share_pct"] = _or(take("bkbk.grant_share", "gshare", lambda r: _percent(r, "bkbk.grant_share"),
+                                         _num_text(quota["grant_share_pct"])), quota["grant_share_pct"])
+    return PlanInputs(**values), notices
+
+
+def _or(value, default):
+    return default if value is None else value
+
+
+# ------------------------------------------------------------------ where a rupiah buys the most coverage
+
+
+def rank_children(dataset: Figures, registry: Registry, code: str, goal: str, period: str, settings: Settings | None = None,
+                  package: str = "jkk-jkm", lang: str = "id") -> pd.DataFrame:
+    """The children of ``code`` ranked by the cost (rupiah a year) of one percentage point of the goal's coverage.
+
+    The goal's coverage is its pair's matched part ÷ whole (UCJ coverage for "target", extreme-poor
+    workers covered for "extreme-poor", …). Enrolling a child's ``workers`` (:func:`goal_workers`) costs
+    ``workers × package × 12`` a year and raises its coverage by ``workers ÷ whole × 100`` points; the cost
+    per point is their ratio. Columns: code, name, kind, workers, cost_rupiah, coverage_pct, gain_pp,
+    cost_per_pp_rupiah, rank (1 = cheapest per point; None where there is no figure) and note (why a child
+    has no figure: the missing data, or nothing left to enrol). Children without a figure come last.
+    """
+    s = settings or Settings()
+    if goal not in GOALS:
+        raise UserError("plan.error.goal", field="goal", value=str(goal)[:40], choices=", ".join(GOALS))
+    rate = cost.per_worker_monthly_rp(s, PACKAGES[package])
+    pair = PAIR_BY_KEY[GOALS[goal][1]]
+    children = registry.children(code)
+    columns = ["code", "name", "kind", "workers", "cost_rupiah", "coverage_pct", "gain_pp", "cost_per_pp_rupiah", "rank", "note"]
+    if not children:
+        return pd.DataFrame(columns=columns)
+    rows = mapview.indicator_rows(dataset, children, period, s)
+    out = []
+    for child in children:
+        row = rows.loc[child]
+        workers, missing = goal_workers(row, goal)
+        whole, part = row[pair.column("whole")], row[pair.column("part")]
+        record = {"code": child, "name": registry.name(child), "kind": registry.kind(child), "workers": workers,
+                  "cost_rupiah": None, "coverage_pct": None, "gain_pp": None, "cost_per_pp_rupiah": None, "note": ""}
+        if workers is None or pd.isna(whole) or whole <= 0:
+            record["workers"] = None
+            record["note"] = dataset.missing_text(pair, int(registry.level(child)), period, lang)
+        else:
+            record["coverage_pct"] = float(part) / float(whole) * 100
+            record["cost_rupiah"] = round(workers * rate * MONTHS)
+            if workers == 0:
+                record["gain_pp"] = 0.0
+                record["note"] = t("plan.rank.nothing", lang)
+            else:
+                record["gain_pp"] = workers / float(whole) * 100
+                record["cost_per_pp_rupiah"] = record["cost_rupiah"] / record["gain_pp"]
+        out.append(record)
+    table = pd.DataFrame(out)
+    for column in ("workers", "cost_rupiah", "coverage_pct", "gain_pp", "cost_per_pp_rupiah"):
+        table[column] = pd.to_numeric(table[column], errors="coerce").astype("float64")
+    table = table.sort_values(["cost_per_pp_rupiah", "code"], na_position="last", kind="mergesort").reset_index(drop=True)
+    ranked = table["cost_per_pp_rupiah"].notna()
+    table["rank"] = pd.Series(range(1, len(table) + 1), dtype="float64").where(ranked)
+    return table[columns]

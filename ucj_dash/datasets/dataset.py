@@ -111,13 +111,6 @@ class DatasetMeta:
         return cls(**known)
 
 
-def empty_figures() -> pd.DataFrame:
-    frame = pd.DataFrame({"region_code": pd.Series(dtype=str), "period": pd.Series(dtype=str)})
-    for col in COUNT_COLUMNS:
-        frame[col] = pd.Series(dtype="float64")
-    return frame
-
-
 def conform(figures: pd.DataFrame) -> pd.DataFrame:
     """The table with every model column present (absent counts as NaN) and float counts."""
     out = figures.copy()
@@ -163,10 +156,6 @@ def roll_up(figures: pd.DataFrame) -> pd.DataFrame:
     return out[["region_code", "period", "level", "given", "reporting", *COUNT_COLUMNS]].sort_values(
         ["period", "level", "region_code"], ignore_index=True
     )
-
-
-def periods_of(figures: pd.DataFrame) -> list[str]:
-    return sorted(figures["period"].unique().tolist())
 
 
 _LABELS = {c.name: c for c in COLUMNS}

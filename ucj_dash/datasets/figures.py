@@ -352,10 +352,6 @@ def load(composition: Composition, max_age_months: int = DEFAULT_MAX_AGE_MONTHS)
     return Figures(composition, datasets, max_age_months)
 
 
-def national(figures: Figures, period: str) -> pd.Series:
-    """The nation's row at ``period``."""
-    return figures.at(period).loc[NATION_CODE]
-
 
 def basis_text(used, units, unit_level, lang: str) -> str:
     """"berdasarkan 1 dari 2 desa berdata" when a rate rests on only some of the units with data; "" when

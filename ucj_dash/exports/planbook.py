@@ -39,7 +39,7 @@ from ucj_dash.datasets.dataset import PAIR_BY_KEY, column_label
 from ucj_dash.datasets.figures import Figures
 from ucj_dash.exports.cells import safe_cell
 from ucj_dash.exports.filenames import export_filename
-from ucj_dash.geography.regions import NATION_CODE, Registry
+from ucj_dash.geography.regions import NATION_CODE, Level, Registry, level_of
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
 
@@ -133,9 +133,13 @@ def region_title(plan: funding.Plan, registry: Registry, lang: str) -> str:
     code = plan.inputs["region"]
     if code == NATION_CODE:
         return "Indonesia"
-    kind = t("kind." + registry.kind(code), lang) if code in registry else ""
-    name = plan.inputs.get("region_name") or registry.name(code)
-    return f"{kind} {name} ({code})".strip()
+    if code not in registry:
+        return f"{plan.inputs.get('region_name') or code} ({code})"
+    name = registry.name(code)
+    if level_of(code) >= Level.DISTRICT:  # kecamatan and villages: the kind is not part of the name
+        name = f"{t('kind.' + registry.kind(code), lang)} {name}" if lang == "id" else \
+            f"{name} ({t('level.' + level_of(code).key, lang)})"
+    return f"{name} ({code})"
 
 
 def provenance_lines(plan: funding.Plan, figures: Figures, lang: str) -> list[str]:
@@ -175,7 +179,12 @@ def plan_filename(plan: funding.Plan, registry: Registry, ext: str, simulated: b
 
 
 def _put(ws, row: int, col: int, value, number_format: str | None = None, font=None, fill=None, wrap: bool = False):
-    cell = ws.cell(row=row, column=col, value=safe_cell(value))
+    """Write one cell through the formula guard; an empty cell without style is not created at all (None returned):
+    a nation's village sheet is mostly empty cells."""
+    value = safe_cell(value)
+    if value is None and font is None and fill is None and not wrap:
+        return None
+    cell = ws.cell(row=row, column=col, value=value)
     if number_format and cell.value is not None and not isinstance(cell.value, (str, bool)):
         cell.number_format = number_format
     if font is not None:
@@ -256,7 +265,7 @@ def _inputs_sheet(ws, plan: funding.Plan, figures: Figures, registry: Registry, 
         _put(ws, r, 1, label, wrap=True)
         _put(ws, r, 2, key)
         cell = _put(ws, r, 3, value, number_format)
-        if isinstance(cell.value, (int, float)):
+        if cell is not None and isinstance(cell.value, (int, float)):
             cell.alignment = Alignment(horizontal="right")
         _put(ws, r, 4, unit)
         _put(ws, r, 5, note, wrap=True)
@@ -483,7 +492,7 @@ def _sources_sheet(ws, plan: funding.Plan, figures: Figures, registry: Registry,
         r += 1
         _put(ws, r, 1, label, font=_BOLD)
         cell = _put(ws, r, 2, value, font=font, fill=fill)
-        if isinstance(cell.value, (int, float)):
+        if cell is not None and isinstance(cell.value, (int, float)):
             cell.alignment = Alignment(horizontal="left")
 
     prov = plan.provenance

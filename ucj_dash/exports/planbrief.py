@@ -16,8 +16,9 @@ import io
 from datetime import date
 
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ucj_dash.analysis import funding
 from ucj_dash.datasets.figures import Figures
@@ -47,6 +48,11 @@ def _rp(value, lang: str) -> str:
     return fmt.rupiah(value, lang, compact=False)
 
 
+def _num(value, lang: str) -> str:
+    """Whole rupiah in a table column whose header says "(Rp)": "421.800.624.000" (one line even for trillions)."""
+    return fmt.number(value, lang)
+
+
 def _rp_both(value, lang: str) -> str:
     """"Rp80,6 juta (Rp 80.640.000)"; small amounts once; missing "—"."""
     compact, full = fmt.rupiah(value, lang), fmt.rupiah(value, lang, compact=False)
@@ -73,8 +79,11 @@ def _inputs(plan: funding.Plan, registry: Registry, lang: str, s) -> list:
 
 def _key_figures(plan: funding.Plan, lang: str, s) -> list:
     out = [_p(t("planbrief.key", lang), s["h2"])]
-    if plan.no_data is not None:
-        return [*out, _p(plan.no_data["reason"][lang], s["body"])]
+    if plan.no_data is not None:  # "—", never Rp0; the reason is under Notes
+        rows = [(t("planbrief.workers", lang), fmt.NO_DATA), (t("planbook.cost_total", lang), fmt.NO_DATA),
+                (t("planbook.unfunded", lang), fmt.NO_DATA)]
+        cells = [[_p(a, s["cell_b"]), _p(b, s["cell_b"])] for a, b in rows]
+        return [*out, _table(cells, [6.4 * cm, FRAME_W - 6.4 * cm], header=False)]
     funded = sum(plan.by_source.values()) - (plan.overfunded_rupiah or 0)
     last = plan.by_year[-1] if plan.by_year else None
     target = (plan.provenance.get("settings") or {}).get("ucj_target_pct", {}).get("value")
@@ -104,14 +113,14 @@ def _by_year(plan: funding.Plan, lang: str, s) -> list:
     for y in plan.by_year:
         funded = sum(y.by_source.values()) - y.overfunded_rupiah
         rows.append([_p(str(y.year), s["cell"]), _p(fmt.number(y.new_workers, lang), s["cell_r"]),
-                     _p(fmt.number(y.workers, lang), s["cell_r"]), _p(_rp(y.cost_rupiah, lang), s["cell_r"]),
-                     _p(fmt.percent(y.coverage_pct, lang, 2), s["cell_r"]), _p(_rp(funded, lang), s["cell_r"]),
-                     _p(_rp(y.unfunded_rupiah, lang), s["cell_r"])])
+                     _p(fmt.number(y.workers, lang), s["cell_r"]), _p(_num(y.cost_rupiah, lang), s["cell_r"]),
+                     _p(fmt.percent(y.coverage_pct, lang, 2), s["cell_r"]), _p(_num(funded, lang), s["cell_r"]),
+                     _p(_num(y.unfunded_rupiah, lang), s["cell_r"])])
     rows.append([_p(t("planbook.total", lang), s["cell_b"]),
                  _p(fmt.number(sum(y.new_workers for y in plan.by_year), lang), s["cell_r"]), _p("", s["cell"]),
-                 _p(_rp(plan.cost_total_rupiah, lang), s["cell_r"]), _p("", s["cell"]),
-                 _p(_rp(sum(plan.by_source.values()) - (plan.overfunded_rupiah or 0), lang), s["cell_r"]),
-                 _p(_rp(plan.unfunded_rupiah, lang), s["cell_r"])])
+                 _p(_num(plan.cost_total_rupiah, lang), s["cell_r"]), _p("", s["cell"]),
+                 _p(_num(sum(plan.by_source.values()) - (plan.overfunded_rupiah or 0), lang), s["cell_r"]),
+                 _p(_num(plan.unfunded_rupiah, lang), s["cell_r"])])
     w = (FRAME_W - 1.6 * cm) / 6
     table = _table(rows, [1.6 * cm] + [w] * 6)
     table.setStyle(TableStyle([("FONTNAME", (0, -1), (-1, -1), FONT_BOLD)]))
@@ -135,14 +144,14 @@ def _by_source(plan: funding.Plan, lang: str, s) -> list:
         how = (t("planbrief.how.amount", lang, rupiah=_rp(part["amount_rp"], lang)) if part.get("amount_rp") is not None
                else t("planbrief.how.share", lang, share=fmt.percent(part["share_pct"], lang, 2)))
         rows.append([_p(planbook.source_label(part["source"], lang), s["cell"]), _p(how, s["cell"]),
-                     _p(_rp(total, lang), s["cell_r"]), _p(share(total), s["cell_r"])])
+                     _p(_num(total, lang), s["cell_r"]), _p(share(total), s["cell_r"])])
     rows.append([_p(t("planbook.unfunded", lang), s["cell_b"]), _p("", s["cell"]),
-                 _p(_rp(plan.unfunded_rupiah, lang), s["cell_r"]), _p(share(plan.unfunded_rupiah), s["cell_r"])])
+                 _p(_num(plan.unfunded_rupiah, lang), s["cell_r"]), _p(share(plan.unfunded_rupiah), s["cell_r"])])
     if plan.overfunded_rupiah:
         rows.append([_p(t("planbook.overfunded", lang), s["cell_b"]), _p("", s["cell"]),
-                     _p(_rp(plan.overfunded_rupiah, lang), s["cell_r"]), _p(share(plan.overfunded_rupiah), s["cell_r"])])
+                     _p(_num(plan.overfunded_rupiah, lang), s["cell_r"]), _p(share(plan.overfunded_rupiah), s["cell_r"])])
     rows.append([_p(t("planbook.cost_total", lang), s["cell_b"]), _p("", s["cell"]),
-                 _p(_rp(cost, lang), s["cell_r"]), _p(share(cost), s["cell_r"])])
+                 _p(_num(cost, lang), s["cell_r"]), _p(share(cost), s["cell_r"])])
     return [_p(t("planbrief.by_source", lang, years=planbook.years_text(plan)), s["h2"]),
             _table(rows, [5.6 * cm, FRAME_W - 13.2 * cm, 4.6 * cm, 3.0 * cm])]
 
@@ -172,8 +181,8 @@ def _burden(plan: funding.Plan, registry: Registry, lang: str, s, village_rows: 
                      total=fmt.number(len(b.villages), lang), limit=_rp(limit, lang),
                      share=fmt.percent(b.budget_share_pct, lang, 2), budget=_rp(b.budget_rupiah, lang),
                      source=b.budget_source or "")
-        rows.append([_p(label, s["cell_b"]), _p(_rp(b.amount_rupiah, lang), s["cell_r"]), _p(villages, s["cell"]),
-                     _p(_rp(b.mean_rupiah, lang), s["cell_r"]), _p(top, s["cell"]), _p(over, s["cell"])])
+        rows.append([_p(label, s["cell_b"]), _p(_num(b.amount_rupiah, lang), s["cell_r"]), _p(villages, s["cell"]),
+                     _p(_num(b.mean_rupiah, lang), s["cell_r"]), _p(top, s["cell"]), _p(over, s["cell"])])
         notes += [f"{label}: {n[lang]}" for n in b.notes]
     out.append(_table(rows, [3.0 * cm, 2.7 * cm, 3.3 * cm, 2.4 * cm, 3.6 * cm, FRAME_W - 15.0 * cm]))
     if village_rows:
@@ -181,8 +190,8 @@ def _burden(plan: funding.Plan, registry: Registry, lang: str, s, village_rows: 
             if not b.villages:
                 continue
             top = sorted(b.villages, key=lambda v: (-v["burden_rupiah"], v["code"]))[:village_rows]
-            out.append(_p(t("planbrief.burden.top", lang, source=planbook.source_label(b.source, lang),
-                            shown=fmt.number(len(top), lang), n=fmt.number(len(b.villages), lang)), s["small"]))
+            caption = _p(t("planbrief.burden.top", lang, source=planbook.source_label(b.source, lang),
+                           shown=fmt.number(len(top), lang), n=fmt.number(len(b.villages), lang)), s["small_gap"])
             limit = planbook.burden_limit(b)
             head = [t("planbook.col.name", lang), t("planbook.col.workers_to_enrol", lang), t("planbrief.col.burden", lang),
                     t("planbrief.col.budget_share", lang)]
@@ -191,10 +200,10 @@ def _burden(plan: funding.Plan, registry: Registry, lang: str, s, village_rows: 
                 over = limit is not None and v["burden_rupiah"] > limit
                 name = f"{v['name']} ({v['code']})" + (f" — {t('planbrief.over_mark', lang)}" if over else "")
                 vrows.append([_p(name, s["cell_b"] if over else s["cell"]), _p(fmt.number(v["workers"], lang), s["cell_r"]),
-                              _p(_rp(v["burden_rupiah"], lang), s["cell_r"]),
+                              _p(_num(v["burden_rupiah"], lang), s["cell_r"]),
                               _p(fmt.percent(planbook.burden_share_pct(b, v["burden_rupiah"]), lang, 2), s["cell_r"])])
-            out.append(_table(vrows, [FRAME_W - 9.6 * cm, 2.6 * cm, 4.0 * cm, 3.0 * cm]))
-    out += [_p(n, s["small"]) for n in notes]
+            out.append(KeepTogether([caption, _table(vrows, [FRAME_W - 9.6 * cm, 2.6 * cm, 4.0 * cm, 3.0 * cm])]))
+    out += [_p(n, s["small_gap"]) for n in notes[:1]] + [_p(n, s["small"]) for n in notes[1:]]
     out.append(_p(t("planbook.burden.explain", lang), s["small"]))
     return out
 
@@ -237,23 +246,28 @@ def plan_pdf(plan: funding.Plan, figures: Figures, registry: Registry, lang: str
     """
     register_fonts()
     s = _styles()
+    s["small_gap"] = ParagraphStyle("small_gap", parent=s["small"], spaceBefore=4, spaceAfter=2)
     simulated = planbook.is_simulated(plan, figures)
     region = planbook.region_title(plan, registry, lang)
     code = plan.inputs["region"]
-    head: list = [_p(t("planbrief.title", lang, region=region), s["title"]),
-                  _p(t("planbrief.subtitle", lang, goal=planbook.goal_label(plan, lang), years=planbook.years_text(plan)),
-                     s["body"])]
-    if code in registry:
-        head.append(_p(t("planbrief.meta", lang, path=registry.path_label(code), period=plan.provenance["period"]), s["small"]))
-    if simulated:
-        banner = Table([[_p(f"{t('simulated.label', lang).upper()} — {t('simulated.short', lang)}", s["sim"])]],
-                       colWidths=[FRAME_W])
-        banner.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), _SIM_BG), ("BOX", (0, 0), (-1, -1), 1.2, _SIM_BORDER),
-                                    ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
-        head += [Spacer(1, 4), banner]
-    head += _inputs(plan, registry, lang, s) + _key_figures(plan, lang, s)
-    middle = _by_year(plan, lang, s) + _by_source(plan, lang, s)
-    tail = _notes(plan, lang, s) + _sources(plan, figures, lang, s)
+
+    def story(village_rows: int) -> list:
+        """The brief's flowables, made anew for each layout tried (reportlab marks flowables it has moved on)."""
+        head: list = [_p(t("planbrief.title", lang, region=region), s["title"]),
+                      _p(t("planbrief.subtitle", lang, goal=planbook.goal_label(plan, lang), years=planbook.years_text(plan)),
+                         s["body"])]
+        if code in registry:
+            head.append(_p(t("planbrief.meta", lang, path=registry.path_label(code), period=plan.provenance["period"]), s["small"]))
+        if simulated:
+            banner = Table([[_p(f"{t('simulated.label', lang).upper()} — {t('simulated.short', lang)}", s["sim"])]],
+                           colWidths=[FRAME_W])
+            banner.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), _SIM_BG), ("BOX", (0, 0), (-1, -1), 1.2, _SIM_BORDER),
+                                        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+            head += [Spacer(1, 4), banner]
+        head += _inputs(plan, registry, lang, s) + _key_figures(plan, lang, s)
+        middle = _by_year(plan, lang, s) + _by_source(plan, lang, s)
+        tail = _notes(plan, lang, s) + _sources(plan, figures, lang, s)
+        return [*head, *middle, *_burden(plan, registry, lang, s, village_rows), *tail]
 
     today = date.today().isoformat()
     footer_left = f"{t('app.title', lang)} · {t('planbook.title', lang)} · {region}"
@@ -272,14 +286,13 @@ def plan_pdf(plan: funding.Plan, figures: Figures, registry: Registry, lang: str
 
     data = b""
     for village_rows in LAYOUTS:
-        story = [*head, *middle, *_burden(plan, registry, lang, s, village_rows), *tail]
         out = io.BytesIO()
         doc = SimpleDocTemplate(
             out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=1.2 * cm, bottomMargin=1.3 * cm,
             title=f"{t('planbrief.title', lang, region=region)} — {planbook.years_text(plan)}", author=t("app.title", lang),
             subject=footer_sim or figures.meta.name, lang=lang,
         )
-        doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+        doc.build(story(village_rows), onFirstPage=on_page, onLaterPages=on_page)
         data = out.getvalue()
         if doc.page <= MAX_PAGES:
             break
