@@ -32,20 +32,20 @@ def parent_positions(rows: pd.DataFrame, by: tuple[str, ...] = ()) -> np.ndarray
     """For each row, the position in ``rows`` of its parent's row with the same ``by`` values (-1: none)."""
     codes = rows["region_code"].astype(object).to_numpy()
     levels = rows["level"].to_numpy()
-    parents = np.full(len(rows), None, dtype=object)
-    parents[levels == 1] = NATION_CODE
+    parents = np.full(len(rows), NATION_CODE, dtype=object)
     for lv, width in _PARENT_LEN.items():
         at = levels == lv
         if at.any():
             parents[at] = pd.Series(codes[at]).str[:width].to_numpy(dtype=object)
-    has_parent = levels > 0
-    keys, parent_keys = codes.copy(), parents.copy()
-    parent_keys[~has_parent] = ""
-    for col in by:
-        values = rows[col].astype(str).to_numpy(dtype=object)
-        keys, parent_keys = keys + "\x1f" + values, parent_keys + "\x1f" + values
-    found = pd.Index(keys).get_indexer(pd.Index(parent_keys))
-    found[~has_parent] = -1
+    # integer keys: the code's number times the number of ``by`` combinations, plus the combination's number
+    code_ids, uniques = pd.factorize(codes)
+    parent_ids = pd.Index(uniques).get_indexer(parents)
+    group = np.zeros(len(rows), dtype="int64")
+    if by:
+        group, _ = pd.factorize(pd.MultiIndex.from_frame(rows[list(by)])) if len(by) > 1 else pd.factorize(rows[by[0]])
+    n_groups = int(group.max()) + 1 if len(group) else 1
+    found = pd.Index(code_ids.astype("int64") * n_groups + group).get_indexer(parent_ids.astype("int64") * n_groups + group)
+    found[(levels == 0) | (parent_ids < 0)] = -1
     return found
 
 

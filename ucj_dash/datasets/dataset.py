@@ -20,19 +20,19 @@ from ucj_dash.geography.regions import NATION_CODE, level_of
 
 @dataclass(frozen=True)
 class Column:
-    """One count column of the model (unit: persons)."""
+    """One count column of the model (unit: persons). No count is required: a dataset holds any subset
+    of them (e.g. only employed workers by kabupaten), composed with others per indicator group."""
 
     name: str
     label_id: str
     label_en: str
-    required: bool = False
     village_only: bool = False
 
 
 COLUMNS: tuple[Column, ...] = (
     Column("population", "Jumlah penduduk", "Population"),
-    Column("employed_workers", "Penduduk bekerja (penyebut UCJ)", "Employed workers (UCJ denominator)", required=True),
-    Column("active_participants", "Peserta aktif BPJS Ketenagakerjaan", "Active BPJS Ketenagakerjaan participants", required=True),
+    Column("employed_workers", "Penduduk bekerja (penyebut UCJ)", "Employed workers (UCJ denominator)"),
+    Column("active_participants", "Peserta aktif BPJS Ketenagakerjaan", "Active BPJS Ketenagakerjaan participants"),
     Column("registered_participants", "Peserta terdaftar", "Registered participants"),
     Column("active_pu", "Peserta aktif PU (penerima upah)", "Active PU (wage earners)"),
     Column("active_bpu", "Peserta aktif BPU (bukan penerima upah)", "Active BPU (non-wage earners)"),

@@ -95,7 +95,7 @@ RATE_TOLERANCE = 0.01
 ERROR, WARNING = "error", "warning"
 #: rate column -> (count it gives, the count it is a percentage of)
 RATE_COLUMNS = {"extreme_poverty_rate_pct": ("extreme_poor_population", "population")}
-REQUIRED_COLUMNS = ("region_code", "period", *(c.name for c in COLUMNS if c.required))
+REQUIRED_COLUMNS = ("region_code", "period")  # and at least one count (or rate) column
 #: (part, whole) pairs checked on top of ``PART_OF``: a part above its whole is an error.
 EXTRA_PART_OF = (("extreme_poor_population", "population"), ("employed_workers", "population"))
 #: Above 100% UCJ coverage is possible in real data (participants counted where they
@@ -562,6 +562,8 @@ def _check_columns(report: Report, header_row: int, header_cells: list, mapping:
     missing = [c for c in REQUIRED_COLUMNS if c not in seen]
     if missing:
         report.add(ERROR, "missing_columns", header_row, columns=", ".join(missing))
+    if not any(c in seen for c in (*COUNT_COLUMNS, *RATE_COLUMNS)):
+        report.add(ERROR, "no_count_columns", header_row)
     for j, cell in enumerate(header_cells):
         if j not in mapping and header_key(cell) not in IGNORED_HEADERS:
             report.add(WARNING, "unknown_column", header_row, str(cell).strip(), cell)

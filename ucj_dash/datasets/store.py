@@ -126,7 +126,7 @@ class Version:
                    {p: PeriodEntry.from_dict(e) for p, e in d["periods"].items()}, d.get("provenance", {}), d.get("history", {}))
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=8)
 def _history_dataset(files: tuple[str, ...]) -> pads.FileSystemDataset:
     """The year files of a version as one dataset, their footers read once (files never change)."""
     data = pads.dataset(list(files), format="parquet")
@@ -149,6 +149,7 @@ class Dataset:
         self.version = version
         self.path = path
         self.periods = sorted(version.periods)
+        self._periods_with = {c: [p for p in self.periods if c in version.periods[p].columns] for c in COUNT_COLUMNS}
 
     @property
     def key(self) -> tuple[str, int]:
@@ -168,7 +169,8 @@ class Dataset:
         return [c for c in COUNT_COLUMNS if c in present]
 
     def periods_with(self, column: str) -> list[str]:
-        return [p for p in self.periods if column in self.version.periods[p].columns]
+        """The periods that hold ``column`` (sorted; do not modify)."""
+        return self._periods_with[column]
 
     def at(self, period: str) -> pd.DataFrame:
         """The period's stored table, indexed by region code (every level; do not modify)."""
@@ -326,8 +328,17 @@ def current_version_number(dataset_id: str) -> int:
 
 
 def load(dataset_id: str) -> Dataset:
-    """The dataset at its current version."""
-    return Dataset(read_meta(dataset_id), read_version(dataset_id, current_version_number(dataset_id)), dataset_path(dataset_id))
+    """The dataset at its current version (parsed once per version: a page asks for it many times a rerun)."""
+    current = dataset_path(dataset_id) / CURRENT_FILE
+    stat = current.stat()  # CURRENT is replaced on every write: a new inode, also when a deleted id is reused
+    return _load(str(current.parent), stat.st_ino, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _load(folder: str, _inode: int, _mtime_ns: int) -> Dataset:
+    path = Path(folder)
+    number = int((path / CURRENT_FILE).read_text(encoding="ascii").strip())
+    return Dataset(read_meta(path.name), read_version(path.name, number), path)
 
 
 def state() -> tuple[tuple[str, int], ...]:

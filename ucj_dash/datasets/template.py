@@ -75,7 +75,7 @@ def column_docs() -> list[dict]:
     for col in COLUMNS:
         extra_id = " Hanya desa (kelurahan tidak punya perangkat desa)." if col.village_only else ""
         extra_en = " Villages (desa) only: kelurahan have no village officials." if col.village_only else ""
-        docs.append(dict(column=col.name, unit_id="orang", unit_en="persons", required=col.required,
+        docs.append(dict(column=col.name, unit_id="orang", unit_en="persons", required=False,
                          text_id=col.label_id + "." + extra_id, text_en=col.label_en + "." + extra_en))
     c, ui, ue, ti, te = _RATE_DOC
     docs.append(dict(column=c, unit_id=ui, unit_en=ue, required=False, text_id=ti, text_en=te))
