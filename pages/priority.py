@@ -16,7 +16,6 @@ from ucj_dash.exports.filenames import export_filename
 from ucj_dash.geography.regions import NATION_CODE
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
-from ucj_dash.text.markup import markdown as md
 from ucj_dash.views import mapview, tables
 from ui import entry, loaders, state, widgets
 

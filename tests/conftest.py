@@ -39,6 +39,16 @@ def demo_dataset(demo_figures):
 
 
 @pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """An empty store in a temporary folder (``UCJ_DATA_DIR``); cached figures forgotten before and after."""
+    path = tmp_path / "data"
+    monkeypatch.setenv("UCJ_DATA_DIR", str(path))
+    figures.forget()
+    yield path
+    figures.forget()
+
+
+@pytest.fixture
 def demo_store(tmp_path, monkeypatch, demo_figures):
     """A temporary store (``UCJ_DATA_DIR``) holding links to the built demo sources; caches forgotten."""
     path = tmp_path / "data"

@@ -34,15 +34,6 @@ FIGS = _figures(
 )
 
 
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    path = tmp_path / "data"
-    monkeypatch.setenv("UCJ_DATA_DIR", str(path))
-    figures.forget()
-    yield path
-    figures.forget()
-
-
 def test_counts_sum_to_every_level():
     rolled = roll_up(FIGS).set_index(["region_code", "period"])
     assert rolled.loc[("53.02.02", "2024-12"), "employed_workers"] == 200

@@ -34,15 +34,6 @@ def active(village: str, period: str) -> float:
 
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    path = tmp_path / "data"
-    monkeypatch.setenv("UCJ_DATA_DIR", str(path))
-    figures.forget()
-    yield path
-    figures.forget()
-
-
-@pytest.fixture
 def sources(data_dir):
     """``peserta``: participants by village each month of 2024; ``sakernas``: employed workers by kabupaten, Aug 2023 and Aug 2024."""
     participants = pd.DataFrame(

@@ -75,15 +75,6 @@ def ds(tmp_path_factory):
     figures.forget()
 
 
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    path = tmp_path / "data"
-    monkeypatch.setenv("UCJ_DATA_DIR", str(path))
-    figures.forget()
-    yield path
-    figures.forget()
-
-
 def make(ds, registry, code="53.02", goal="extreme-poor", years="2026-2029", **kw):
     return funding.plan(ds, registry, code, goal, years, **kw)
 

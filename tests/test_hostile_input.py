@@ -7,7 +7,6 @@ every Markdown text, label and tooltip of the run.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 

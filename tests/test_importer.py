@@ -51,16 +51,6 @@ VALID_ROWS = [
 ]
 
 
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    """An empty store in a temporary folder."""
-    path = tmp_path / "data"
-    monkeypatch.setenv("UCJ_DATA_DIR", str(path))
-    figures.forget()
-    yield path
-    figures.forget()
-
-
 def make_csv(rows, sep=";", encoding="utf-8-sig", header=HEADER) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=sep, lineterminator="\r\n")

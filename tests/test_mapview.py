@@ -20,15 +20,6 @@ from ucj_dash.text.i18n import t
 from ucj_dash.views import mapview
 
 
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    path = tmp_path / "data"
-    monkeypatch.setenv("UCJ_DATA_DIR", str(path))
-    figures.forget()
-    yield path
-    figures.forget()
-
-
 def _stored(dataset_id: str, rows: pd.DataFrame, name: str | None = None, source: str = "uji",
             simulated: bool = False) -> Figures:
     """``rows`` (participants and employed workers as given) stored as one dataset, composed for both groups."""

@@ -29,15 +29,6 @@ UCJ = PAIR_BY_KEY["ucj"]
 PERIOD = "2024-12"
 
 
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    path = tmp_path / "data"
-    monkeypatch.setenv("UCJ_DATA_DIR", str(path))
-    figures.forget()
-    yield path
-    figures.forget()
-
-
 def level(code: str) -> int:
     return 0 if code == "ID" else code.count(".") + 1
 

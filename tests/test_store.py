@@ -20,15 +20,6 @@ from ucj_dash.errors import UserError
 FIGS_CODES = ["53.02.05.2001", "53.02.05.2002", "53.03"]
 
 
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    path = tmp_path / "data"
-    monkeypatch.setenv("UCJ_DATA_DIR", str(path))
-    figures.forget()
-    yield path
-    figures.forget()
-
-
 def small(dataset_id: str, simulated: bool = False, scale: float = 1.0, name: str | None = None, period: str = "2024-12",
           columns: tuple[str, ...] = ("employed_workers", "active_participants")) -> tuple[DatasetMeta, pd.DataFrame]:
     """Metadata and figures (two villages of Kupang and the kabupaten of TTS) of a small dataset."""

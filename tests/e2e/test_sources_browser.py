@@ -3,7 +3,6 @@ new session, and the map's tooltip names the source and month of each figure's n
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect

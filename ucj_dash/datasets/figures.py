@@ -28,7 +28,7 @@ from ucj_dash.analysis import matched
 from ucj_dash.datasets import store
 from ucj_dash.datasets.composition import GROUP_OF, Composition
 from ucj_dash.datasets.dataset import COUNT_COLUMNS, PAIR_BY_KEY, PAIRS, STOCK_COLUMNS, DatasetMeta, Pair, column_label
-from ucj_dash.geography.regions import NATION_CODE, Level, level_of
+from ucj_dash.geography.regions import Level, level_of
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
 

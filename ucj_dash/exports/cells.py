@@ -46,13 +46,8 @@ def inert_text(text: str) -> str:
     return text
 
 
-def safe_cell(value):
-    """A value ready for a CSV or XLSX cell: None (empty) for NaN/None/NA, Python numbers for NumPy ones, text inert.
-
-    Numbers and booleans stay numbers and booleans (a negative number is
-    not text and is never prefixed); everything else becomes text through
-    :func:`inert_text`. Units: whatever ``value`` is in; nothing is converted.
-    """
+def plain_value(value):
+    """``value`` as a plain Python value: None for no data (None, NA, NaT, NaN), bool, int, float, else str."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, (bool, np.bool_)):
@@ -61,7 +56,18 @@ def safe_cell(value):
         return int(value)
     if isinstance(value, (float, np.floating)):
         return None if math.isnan(value) else float(value)
-    return inert_text(str(value))
+    return str(value)
+
+
+def safe_cell(value):
+    """A value ready for a CSV or XLSX cell: None (empty) for NaN/None/NA, Python numbers for NumPy ones, text inert.
+
+    Numbers and booleans stay numbers and booleans (a negative number is
+    not text and is never prefixed); everything else becomes text through
+    :func:`inert_text`. Units: whatever ``value`` is in; nothing is converted.
+    """
+    value = plain_value(value)
+    return inert_text(value) if isinstance(value, str) else value
 
 
 def _text_column(column: pd.Series, decimal: str) -> list:

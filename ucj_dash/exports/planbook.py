@@ -39,6 +39,7 @@ from ucj_dash.datasets.dataset import PAIR_BY_KEY, column_label
 from ucj_dash.datasets.figures import Figures
 from ucj_dash.exports.cells import safe_cell
 from ucj_dash.exports.filenames import export_filename
+from ucj_dash.exports.workbook import put_cell
 from ucj_dash.geography.regions import NATION_CODE, Level, Registry, level_of
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
@@ -53,7 +54,6 @@ _TITLE = Font(bold=True, size=13)
 _HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
 _SIM_FILL = PatternFill("solid", fgColor="FFF3CD")
 _OVER_FILL = PatternFill("solid", fgColor="F8D7DA")
-_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 # ------------------------------------------------------------------ labels (shared with the brief and the slide)
@@ -178,47 +178,31 @@ def plan_filename(plan: funding.Plan, registry: Registry, ext: str, simulated: b
 # ------------------------------------------------------------------ cells
 
 
-def _put(ws, row: int, col: int, value, number_format: str | None = None, font=None, fill=None, wrap: bool = False):
-    """Write one cell through the formula guard; an empty cell without style is not created at all (None returned):
-    a nation's village sheet is mostly empty cells."""
-    value = safe_cell(value)
-    if value is None and font is None and fill is None and not wrap:
-        return None
-    cell = ws.cell(row=row, column=col, value=value)
-    if number_format and cell.value is not None and not isinstance(cell.value, (str, bool)):
-        cell.number_format = number_format
-    if font is not None:
-        cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    if wrap:
-        cell.alignment = _WRAP
-    return cell
 
 
 def _preamble(ws, title: str, plan: funding.Plan, figures: Figures, lang: str, ncols: int) -> None:
     """Rows 1-3: title; period, where the figures come from and the simulated label; the empty-cell note."""
-    _put(ws, 1, 1, title, font=_TITLE)
+    put_cell(ws, 1, 1, title, font=_TITLE)
     line = f"{t('export.period', lang, period=plan.provenance['period'])} {' | '.join(provenance_lines(plan, figures, lang))}"
     if is_simulated(plan, figures):
         for c in range(1, max(ncols, 1) + 1):
             ws.cell(row=2, column=c).fill = _SIM_FILL
-        _put(ws, 2, 1, f"{t('simulated.label', lang).upper()} — {t('simulated.short', lang)} {line}", font=_BOLD)
+        put_cell(ws, 2, 1, f"{t('simulated.label', lang).upper()} — {t('simulated.short', lang)} {line}", font=_BOLD)
     else:
-        _put(ws, 2, 1, line)
-    _put(ws, 3, 1, t("planbook.empty_note", lang))
+        put_cell(ws, 2, 1, line)
+    put_cell(ws, 3, 1, t("planbook.empty_note", lang))
 
 
 def _header(ws, row: int, headers: list[str], widths: list[float] | None = None) -> None:
     for i, text in enumerate(headers, start=1):
-        _put(ws, row, i, text, font=_BOLD, fill=_HEADER_FILL, wrap=True)
+        put_cell(ws, row, i, text, font=_BOLD, fill=_HEADER_FILL, wrap=True)
         if widths is not None and i <= len(widths):
             ws.column_dimensions[get_column_letter(i)].width = widths[i - 1]
     ws.row_dimensions[row].height = 32
 
 
 def _no_data_row(ws, row: int, plan: funding.Plan, lang: str) -> None:
-    _put(ws, row, 1, plan.no_data["reason"][lang], font=_BOLD)
+    put_cell(ws, row, 1, plan.no_data["reason"][lang], font=_BOLD)
 
 
 # ------------------------------------------------------------------ sheets
@@ -262,27 +246,27 @@ def _inputs_sheet(ws, plan: funding.Plan, figures: Figures, registry: Registry, 
     r = HEADER_ROW
     for label, key, value, unit, note, number_format in rows:
         r += 1
-        _put(ws, r, 1, label, wrap=True)
-        _put(ws, r, 2, key)
-        cell = _put(ws, r, 3, value, number_format)
+        put_cell(ws, r, 1, label, wrap=True)
+        put_cell(ws, r, 2, key)
+        cell = put_cell(ws, r, 3, value, number_format)
         if cell is not None and isinstance(cell.value, (int, float)):
             cell.alignment = Alignment(horizontal="right")
-        _put(ws, r, 4, unit)
-        _put(ws, r, 5, note, wrap=True)
+        put_cell(ws, r, 4, unit)
+        put_cell(ws, r, 5, note, wrap=True)
 
     r += 2
-    _put(ws, r, 1, t("planbook.settings", lang), font=_TITLE)
+    put_cell(ws, r, 1, t("planbook.settings", lang), font=_TITLE)
     r += 1
     for c, text in enumerate((t("export.def.col.key", lang), t("export.def.col.value", lang), t("export.def.col.unit", lang),
                               t("export.def.col.source", lang), t("export.def.col.as_of", lang)), start=1):
-        _put(ws, r, c, text, font=_BOLD, fill=_HEADER_FILL)
+        put_cell(ws, r, c, text, font=_BOLD, fill=_HEADER_FILL)
     for key, used in (plan.provenance.get("settings") or {}).items():
         r += 1
-        _put(ws, r, 1, key)
-        _put(ws, r, 2, used.get("value"), "#,##0.00")
-        _put(ws, r, 3, used.get("unit"))
-        _put(ws, r, 4, used.get("source"), wrap=True)
-        _put(ws, r, 5, used.get("as_of"))
+        put_cell(ws, r, 1, key)
+        put_cell(ws, r, 2, used.get("value"), "#,##0.00")
+        put_cell(ws, r, 3, used.get("unit"))
+        put_cell(ws, r, 4, used.get("source"), wrap=True)
+        put_cell(ws, r, 5, used.get("as_of"))
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
 
 
@@ -316,7 +300,7 @@ def _by_year_sheet(ws, plan: funding.Plan, figures: Figures, registry: Registry,
         values += [(y.by_source.get(s), RUPIAH) for s in sources]
         values += [(y.unfunded_rupiah, RUPIAH), (y.overfunded_rupiah, RUPIAH)]
         for c, (value, number_format) in enumerate(values, start=1):
-            _put(ws, r, c, value, number_format)
+            put_cell(ws, r, c, value, number_format)
     r += 1
     totals = [(t("planbook.total", lang), None), (sum(y.new_workers for y in plan.by_year), PERSONS), (None, None),
               (plan.cost_total_rupiah, RUPIAH), (None, None)]
@@ -325,12 +309,12 @@ def _by_year_sheet(ws, plan: funding.Plan, figures: Figures, registry: Registry,
     totals += [(plan.by_source.get(s), RUPIAH) for s in sources]
     totals += [(plan.unfunded_rupiah, RUPIAH), (plan.overfunded_rupiah, RUPIAH)]
     for c, (value, number_format) in enumerate(totals, start=1):
-        _put(ws, r, c, value, number_format, font=_BOLD)
+        put_cell(ws, r, c, value, number_format, font=_BOLD)
     r += 2
-    _put(ws, r, 1, t("planbook.by_year_note", lang, rate=fmt.rupiah(plan.per_worker_monthly_rupiah, lang, compact=False)))
+    put_cell(ws, r, 1, t("planbook.by_year_note", lang, rate=fmt.rupiah(plan.per_worker_monthly_rupiah, lang, compact=False)))
     for note in plan.notes:
         r += 1
-        _put(ws, r, 1, note[lang], font=_BOLD)
+        put_cell(ws, r, 1, note[lang], font=_BOLD)
 
 
 def _by_source_sheet(ws, plan: funding.Plan, figures: Figures, registry: Registry, lang: str) -> None:
@@ -354,7 +338,7 @@ def _by_source_sheet(ws, plan: funding.Plan, figures: Figures, registry: Registr
         for c, (value, number_format) in enumerate(
                 [(source_label(part["source"], lang), None), (part["source"], None), (part_text(part, lang), None),
                  (total, RUPIAH), (share(total), PERCENT)], start=1):
-            _put(ws, r, c, value, number_format, wrap=c == 3)
+            put_cell(ws, r, c, value, number_format, wrap=c == 3)
     for key, label, value in (
         ("unfunded", t("planbook.unfunded", lang), plan.unfunded_rupiah),
         ("overfunded", t("planbook.overfunded", lang), plan.overfunded_rupiah),
@@ -362,15 +346,15 @@ def _by_source_sheet(ws, plan: funding.Plan, figures: Figures, registry: Registr
     ):
         r += 1
         font = _BOLD if key != "overfunded" or value else None
-        _put(ws, r, 1, label, font=font)
-        _put(ws, r, 2, key)
-        _put(ws, r, 4, value, RUPIAH, font=font)
-        _put(ws, r, 5, share(value), PERCENT, font=font)
+        put_cell(ws, r, 1, label, font=font)
+        put_cell(ws, r, 2, key)
+        put_cell(ws, r, 4, value, RUPIAH, font=font)
+        put_cell(ws, r, 5, share(value), PERCENT, font=font)
     r += 2
-    _put(ws, r, 1, t("planbook.by_source_note", lang))
+    put_cell(ws, r, 1, t("planbook.by_source_note", lang))
     for note in plan.notes:
         r += 1
-        _put(ws, r, 1, note[lang], font=_BOLD)
+        put_cell(ws, r, 1, note[lang], font=_BOLD)
 
 
 def _kind_text(kind: str, lang: str) -> str:
@@ -402,7 +386,7 @@ def _burden_sheet(ws, plan: funding.Plan, figures: Figures, registry: Registry, 
         _no_data_row(ws, r, plan, lang)
         return
     if not burdens:
-        _put(ws, r, 1, t("planbook.burden.none", lang))
+        put_cell(ws, r, 1, t("planbook.burden.none", lang))
         return
     # the summary of each source paid per village
     summary = [t("planbook.col.source", lang), t("planbook.burden.amount", lang), t("planbook.burden.villages", lang),
@@ -421,12 +405,12 @@ def _burden_sheet(ws, plan: funding.Plan, figures: Figures, registry: Registry, 
                   (None if burden_limit(b) is None else round(burden_limit(b)), RUPIAH),
                   (None if b.over_budget is None else len(b.over_budget), PERSONS)]
         for c, (value, number_format) in enumerate(values, start=1):
-            _put(ws, r, c, value, number_format, wrap=c in (5, 8, 10))
+            put_cell(ws, r, c, value, number_format, wrap=c in (5, 8, 10))
         for note in b.notes:
             r += 1
-            _put(ws, r, 1, f"{source_label(b.source, lang)}: {note[lang]}")
+            put_cell(ws, r, 1, f"{source_label(b.source, lang)}: {note[lang]}")
     r += 1
-    _put(ws, r, 1, t("planbook.burden.explain", lang))
+    put_cell(ws, r, 1, t("planbook.burden.explain", lang))
     # one row per village
     r += 2
     headers = [t("planbook.col.code", lang), t("planbook.col.name", lang), t("planbook.col.kind", lang),
@@ -467,7 +451,7 @@ def _burden_sheet(ws, plan: funding.Plan, figures: Figures, registry: Registry, 
                 over_cols.append(len(values))
         values.append(("; ".join(row["notes"]) or None, None))
         for c, (value, number_format) in enumerate(values, start=1):
-            _put(ws, r, c, value, number_format, fill=_OVER_FILL if c in over_cols else None)
+            put_cell(ws, r, c, value, number_format, fill=_OVER_FILL if c in over_cols else None)
     for i in range(1, len(headers) + 1):
         ws.column_dimensions[get_column_letter(i)].width = max(ws.column_dimensions[get_column_letter(i)].width or 0, 16)
     ws.column_dimensions["B"].width = 34
@@ -485,13 +469,13 @@ def _sources_sheet(ws, plan: funding.Plan, figures: Figures, registry: Registry,
     def section(title: str) -> None:
         nonlocal r
         r += 1
-        _put(ws, r, 1, title, font=_TITLE)
+        put_cell(ws, r, 1, title, font=_TITLE)
 
     def pair(label: str, value, font=None, fill=None) -> None:
         nonlocal r
         r += 1
-        _put(ws, r, 1, label, font=_BOLD)
-        cell = _put(ws, r, 2, value, font=font, fill=fill)
+        put_cell(ws, r, 1, label, font=_BOLD)
+        cell = put_cell(ws, r, 2, value, font=font, fill=fill)
         if cell is not None and isinstance(cell.value, (int, float)):
             cell.alignment = Alignment(horizontal="left")
 
@@ -501,7 +485,7 @@ def _sources_sheet(ws, plan: funding.Plan, figures: Figures, registry: Registry,
     pair(t("planbook.src.goal_figures", lang), f"{t('pair.' + funding.GOALS[plan.inputs['goal']][1], lang)} — {prov['text'][lang]}")
     for line in provenance_lines(plan, figures, lang):
         r += 1
-        _put(ws, r, 1, line)
+        put_cell(ws, r, 1, line)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
     pair(t("planbook.src.composition", lang), prov.get("composition"))
     pair(t("export.ds.period", lang), prov.get("period"))
@@ -540,7 +524,7 @@ def _sources_sheet(ws, plan: funding.Plan, figures: Figures, registry: Registry,
     for text in (t("planbook.src.method", lang), t("export.registry_source", lang),
                  t("export.generated", lang, date=datetime.now().strftime("%Y-%m-%d %H:%M"))):
         r += 1
-        _put(ws, r, 1, text)
+        put_cell(ws, r, 1, text)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from datetime import datetime, timezone
 
 import numpy as np
@@ -36,7 +35,7 @@ from ucj_dash.datasets.composition import Composition
 from ucj_dash.datasets.dataset import COUNT_COLUMNS, PAIRS, PERIOD_RE
 from ucj_dash.datasets.figures import Figures
 from ucj_dash.errors import UserError
-from ucj_dash.exports.cells import safe_cell, write_csv
+from ucj_dash.exports.cells import plain_value, safe_cell, write_csv
 from ucj_dash.geography.regions import Registry
 
 ID_COLUMNS = ("row_type", "code", "name", "level", "period")
@@ -194,21 +193,11 @@ def to_xlsx(table: pd.DataFrame, source_table: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def _json_value(value):
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) else float(value)
-    return str(value)
 
 
 def _json_rows(table: pd.DataFrame) -> list[dict]:
     columns = list(table.columns)
-    return [{c: _json_value(v) for c, v in zip(columns, values)} for values in table.itertuples(index=False)]
+    return [{c: plain_value(v) for c, v in zip(columns, values)} for values in table.itertuples(index=False)]
 
 
 def to_json(table: pd.DataFrame, figures: Figures, region: str, period: str, generated_at: str | None = None) -> bytes:

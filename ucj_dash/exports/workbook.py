@@ -53,8 +53,13 @@ _SIM_FILL = PatternFill("solid", fgColor="FFF3CD")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _put(ws, row: int, col: int, value, number_format: str | None = None, font=None, fill=None, wrap: bool = False):
-    cell = ws.cell(row=row, column=col, value=safe_cell(value))
+def put_cell(ws, row: int, col: int, value, number_format: str | None = None, font=None, fill=None, wrap: bool = False):
+    """Write one cell through the formula guard (numbers with ``number_format``); an empty cell without style is
+    not created at all (None returned): a nation's sheet of villages is mostly empty cells."""
+    value = safe_cell(value)
+    if value is None and font is None and fill is None and not wrap:
+        return None
+    cell = ws.cell(row=row, column=col, value=value)
     if number_format and cell.value is not None and not isinstance(cell.value, (str, bool)):
         cell.number_format = number_format
     if font is not None:
@@ -78,21 +83,21 @@ def _source_line(figures: Figures, period: str, lang: str) -> str:
 
 def _preamble(ws, title: str, figures: Figures, period: str, lang: str, ncols: int) -> None:
     """Rows 1-3: title; period, the source of each figure and the simulated label; the empty-cell note."""
-    _put(ws, 1, 1, title, font=_TITLE)
+    put_cell(ws, 1, 1, title, font=_TITLE)
     line = _source_line(figures, period, lang)
     if figures.meta.simulated:
         line = f"{t('simulated.label', lang).upper()} — {t('simulated.short', lang)} {line}"
         for c in range(1, max(ncols, 1) + 1):
             ws.cell(row=2, column=c).fill = _SIM_FILL
-        _put(ws, 2, 1, line, font=_BOLD)
+        put_cell(ws, 2, 1, line, font=_BOLD)
     else:
-        _put(ws, 2, 1, line)
-    _put(ws, 3, 1, t("export.wb.empty_note", lang))
+        put_cell(ws, 2, 1, line)
+    put_cell(ws, 3, 1, t("export.wb.empty_note", lang))
 
 
 def _header(ws, row: int, headers: list[str], widths: list[float]) -> None:
     for i, (text, width) in enumerate(zip(headers, widths), start=1):
-        _put(ws, row, i, text, font=_BOLD, fill=_HEADER_FILL, wrap=True)
+        put_cell(ws, row, i, text, font=_BOLD, fill=_HEADER_FILL, wrap=True)
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.row_dimensions[row].height = 45
 
@@ -126,7 +131,7 @@ def _rows(ws, table: tables.Table, bold_first: bool = False) -> None:
     for i, values in enumerate(table.frame.itertuples(index=False)):
         font = _BOLD if bold_first and i == 0 else None
         for j, (value, unit) in enumerate(zip(values, units), start=1):
-            _put(ws, HEADER_ROW + 1 + i, j, value, unit.excel, font=font, wrap=unit is tables.PROSE)
+            put_cell(ws, HEADER_ROW + 1 + i, j, value, unit.excel, font=font, wrap=unit is tables.PROSE)
 
 
 def _level_label(registry: Registry, region: str, lang: str, level: Level | None = None) -> str:
@@ -191,10 +196,10 @@ def _priority_sheet(ws, figures: Figures, registry, region, period, settings, la
     cols = priority_columns(rule.coverage)
     title = t("export.wb.priority_title", lang, level=level.lower(), region=name, period=period)
     _preamble(ws, title, figures, period, lang, len(cols))
-    _put(ws, HEADER_ROW - 1, 1, f"{t('export.wb.empty_note', lang)} {rule_text(rule, lang)}")
+    put_cell(ws, HEADER_ROW - 1, 1, f"{t('export.wb.empty_note', lang)} {rule_text(rule, lang)}")
     _header(ws, HEADER_ROW, [c.header_text(lang) for c in cols], [9, 16, 30, 30, 14, 70, 12, 12, 10, 14, 14, 14])
     if children.empty:
-        _put(ws, HEADER_ROW + 1, 1, t("export.wb.priority_none", lang, region=name))
+        put_cell(ws, HEADER_ROW + 1, 1, t("export.wb.priority_none", lang, region=name))
         return
     ranked = priority.rank(children, settings, rule)
     ranked["reason"] = priority.reasons(ranked, settings, lang, rule.coverage)
@@ -227,24 +232,24 @@ def _definitions_sheet(ws, figures: Figures, period, settings, lang) -> None:
     def section(title: str, headers: list[str]) -> None:
         nonlocal r
         r += 1
-        _put(ws, r, 1, title, font=_TITLE)
+        put_cell(ws, r, 1, title, font=_TITLE)
         r += 1
         for c, h in enumerate(headers, start=1):
-            _put(ws, r, c, h, font=_BOLD, fill=_HEADER_FILL)
+            put_cell(ws, r, c, h, font=_BOLD, fill=_HEADER_FILL)
 
     section(t("export.def.indicators", lang), [t("export.def.col.name", lang), t("export.def.col.key", lang),
                                                 t("export.def.col.definition", lang)])
     for col in tables.INDICATOR_UNITS:
         r += 1
-        _put(ws, r, 1, t("export.ind." + col, lang), wrap=True)
-        _put(ws, r, 2, col)
-        _put(ws, r, 3, t("export.def." + col, lang))
+        put_cell(ws, r, 1, t("export.ind." + col, lang), wrap=True)
+        put_cell(ws, r, 2, col)
+        put_cell(ws, r, 3, t("export.def." + col, lang))
         ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=6)
     for c in COLUMNS:
         r += 1
-        _put(ws, r, 1, count_header(c, lang), wrap=True)
-        _put(ws, r, 2, c.name)
-        _put(ws, r, 3, t("export.def.counts", lang))
+        put_cell(ws, r, 1, count_header(c, lang), wrap=True)
+        put_cell(ws, r, 2, c.name)
+        put_cell(ws, r, 3, t("export.def.counts", lang))
         ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=6)
     r += 1
     section(
@@ -254,29 +259,29 @@ def _definitions_sheet(ws, figures: Figures, period, settings, lang) -> None:
     )
     for item in settings.items():
         r += 1
-        _put(ws, r, 1, item.key)
-        _put(ws, r, 2, item.value, "#,##0.00")
-        _put(ws, r, 3, item.unit)
-        _put(ws, r, 4, item.source, wrap=True)
-        _put(ws, r, 5, item.as_of)
-        _put(ws, r, 6, item.note, wrap=True)
+        put_cell(ws, r, 1, item.key)
+        put_cell(ws, r, 2, item.value, "#,##0.00")
+        put_cell(ws, r, 3, item.unit)
+        put_cell(ws, r, 4, item.source, wrap=True)
+        put_cell(ws, r, 5, item.as_of)
+        put_cell(ws, r, 6, item.note, wrap=True)
     if settings.region_targets:
         for code, value in sorted(settings.region_targets.items()):
             r += 1
-            _put(ws, r, 1, f"ucj_target_pct[{code}]")
-            _put(ws, r, 2, value, "0.00")
-            _put(ws, r, 3, "%")
+            put_cell(ws, r, 1, f"ucj_target_pct[{code}]")
+            put_cell(ws, r, 2, value, "0.00")
+            put_cell(ws, r, 3, "%")
     r += 1
     section(t("export.def.provenance", lang), [t("export.def.col.note", lang)])
     for line in figures.source_lines(period, lang):
         r += 1
-        _put(ws, r, 1, line)
+        put_cell(ws, r, 1, line)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
     r += 1
     section(t("export.def.dataset", lang), [t("export.def.col.name", lang), t("export.def.col.value", lang)])
     r += 1
-    _put(ws, r, 1, t("export.ds.period", lang), font=_BOLD)
-    _put(ws, r, 2, period)
+    put_cell(ws, r, 1, t("export.ds.period", lang), font=_BOLD)
+    put_cell(ws, r, 2, period)
     ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
     for dataset in figures.used_datasets():
         meta = dataset.meta
@@ -293,8 +298,8 @@ def _definitions_sheet(ws, figures: Figures, period, settings, lang) -> None:
             ("export.ds.created_at", meta.created_at),
         ):
             r += 1
-            _put(ws, r, 1, t(key, lang), font=_BOLD)
-            cell = _put(ws, r, 2, value, font=_BOLD if key == "export.ds.id" else None)
+            put_cell(ws, r, 1, t(key, lang), font=_BOLD)
+            cell = put_cell(ws, r, 2, value, font=_BOLD if key == "export.ds.id" else None)
             if isinstance(value, int):
                 cell.alignment = Alignment(horizontal="left")
             if key == "export.ds.simulated" and meta.simulated:
@@ -310,7 +315,7 @@ def _definitions_sheet(ws, figures: Figures, period, settings, lang) -> None:
         t("export.generated", lang, date=datetime.now().strftime("%Y-%m-%d %H:%M")),
     ):
         r += 1
-        _put(ws, r, 1, text)
+        put_cell(ws, r, 1, text)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
 
 
