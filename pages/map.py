@@ -196,25 +196,8 @@ with right:
     missing_boundary = mapview.without_boundary(table, geoms)
     if missing_boundary:
         st.caption(t("map.no_boundary", lang, n=missing_boundary))
-    st.session_state["table_codes"] = shown.codes
-
-    def on_table_select() -> None:
-        sel = st.session_state.get(f"table_{parent}")
-        rows = sel.selection.rows if sel else []
-        if rows:
-            code = st.session_state["table_codes"][rows[0]]
-            state.set_view(drill.click(state.current_view()[0], code, loaders.registry()))
-
-    st.dataframe(
-        shown.frame,
-        hide_index=True,
-        width="stretch",
-        height=380,
-        on_select=on_table_select,
-        selection_mode="single-row",
-        key=f"table_{parent}",
-        column_config=widgets.column_config(shown.units),
-    )
+    widgets.region_table(shown, f"table_{parent}", height=380,
+                         on_pick=lambda code: state.set_view(drill.click(state.current_view()[0], code, loaders.registry())))
     st.download_button(
         t("map.download_csv", lang),
         lambda: workbook.csv_bytes(shown.frame, ds, period, lang),

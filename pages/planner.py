@@ -298,15 +298,7 @@ if reg.children(code):
     ranked = planning.ranking(ds.key, code, inputs.goal, period, settings.key(), inputs.package, lang)
     st.caption(t("plan.rank.pick", lang) + " " + t("plan.rank.help", lang, goal=t("plan.goal." + inputs.goal.replace("-", "_"), lang), coverage=t("pair." + goal_pair, lang)))
     shown = tables.plan_rank_table(ranked, lang)
-    st.session_state["pl_rank_codes"] = shown.codes
-
-    def on_rank() -> None:
-        sel = st.session_state.get("pl_rank")
-        if sel and sel.selection.rows:
-            go_to(region=st.session_state["pl_rank_codes"][sel.selection.rows[0]])
-
-    st.dataframe(shown.frame, hide_index=True, width="stretch", height=min(35 * len(shown.frame) + 40, 520), key="pl_rank",
-                 on_select=on_rank, selection_mode="single-row", column_config=widgets.column_config(shown.units))
+    widgets.region_table(shown, "pl_rank", on_pick=lambda picked: go_to(region=picked))
 
 
 # ---- the BKBK model

@@ -167,17 +167,7 @@ with right:
 # ---- the ranked list
 st.subheader(t("priority.list", lang))
 shown = tables.priority_table(ranked, lang)
-st.session_state["prlist_codes"] = shown.codes
-
-
-def on_row() -> None:
-    sel = st.session_state.get("prlist")
-    if sel and sel.selection.rows:
-        st.session_state["open_profile"] = st.session_state["prlist_codes"][sel.selection.rows[0]]
-
-
-st.dataframe(shown.frame, hide_index=True, width="stretch", height=min(35 * len(shown.frame) + 40, 520), key="prlist",
-             on_select=on_row, selection_mode="single-row", column_config=widgets.column_config(shown.units))
+widgets.region_table(shown, "prlist", on_pick=lambda code: st.session_state.__setitem__("open_profile", code))
 list_name = f"{t('page.priority', lang)} {level_name} {parent_name}"
 with st.container(horizontal=True):
     st.download_button(

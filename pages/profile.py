@@ -220,15 +220,7 @@ if code == NATION_CODE or reg.level(code) < Level.VILLAGE:
     with c_table:
         shown = tables.profile_table(children, cov_key, settings, lang)
         st.markdown(f"**{t('profile.children_table', lang, level=level_name, n=len(children))}** — {t('profile.pick_child', lang)}")
-        st.session_state["pchild_codes"] = shown.codes
-
-        def on_child() -> None:
-            sel = st.session_state.get("pchildren")
-            if sel and sel.selection.rows:
-                go_to(region=st.session_state["pchild_codes"][sel.selection.rows[0]])
-
-        st.dataframe(shown.frame, hide_index=True, width="stretch", height=min(35 * len(shown.frame) + 40, 560), key="pchildren",
-                     on_select=on_child, selection_mode="single-row", column_config=widgets.column_config(shown.units))
+        widgets.region_table(shown, "pchildren", on_pick=lambda picked: go_to(region=picked), max_height=560)
 else:
     st.info(t("profile.no_children", lang))
 

@@ -240,7 +240,7 @@ def plan_command(args) -> int:
 
         content = planbook.plan_xlsx(result, figs, reg, args.lang)
     else:
-        content = (json.dumps(result.to_json(), indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        content = result.json_bytes()
     if out is None:
         sys.stdout.write(content.decode("utf-8"))
         return 0

@@ -7,7 +7,6 @@ given a callable, which Streamlit runs on click in its own thread, and
 
 from __future__ import annotations
 
-import json
 
 import streamlit as st
 
@@ -52,22 +51,20 @@ def export_buttons(ds: Figures, reg: Registry, view: drill.View, settings: Setti
     def xlsx() -> bytes:
         return workbook.workbook_xlsx(ds, reg, region, period, settings, lang, rule)
 
+    _buttons(key_prefix, t("export.help", lang), file_name, (
+        ("png", t("export.png", lang), png, ":material/map:"),
+        ("pdf", t("export.pdf", lang), pdf, ":material/picture_as_pdf:"),
+        ("xlsx", t("export.xlsx", lang), xlsx, ":material/table_view:"),
+    ))
+
+
+def _buttons(key_prefix: str, help_text: str, file_name, files) -> None:
+    """One row of download buttons: ``files`` are (extension, label, function making the bytes, icon); each
+    file is made only when its button is clicked, and named ``file_name(extension)``."""
     with st.container(horizontal=True, gap="small", key=f"{key_prefix}_row"):
-        for ext, label, make, icon in (
-            ("png", t("export.png", lang), png, ":material/map:"),
-            ("pdf", t("export.pdf", lang), pdf, ":material/picture_as_pdf:"),
-            ("xlsx", t("export.xlsx", lang), xlsx, ":material/table_view:"),
-        ):
-            st.download_button(
-                label,
-                data=make,
-                file_name=file_name(ext),
-                mime=MIME[ext],
-                key=f"{key_prefix}_{ext}",
-                help=t("export.help", lang),
-                on_click="ignore",
-                icon=icon,
-            )
+        for ext, label, make, icon in files:
+            st.download_button(label, data=make, file_name=file_name(ext), mime=MIME[ext], key=f"{key_prefix}_{ext}",
+                               help=help_text, on_click="ignore", icon=icon)
 
 
 def plan_export_buttons(plan: funding.Plan, figures: Figures, registry: Registry, lang: str,
@@ -87,22 +84,8 @@ def plan_export_buttons(plan: funding.Plan, figures: Figures, registry: Registry
     def pdf() -> bytes:
         return planbrief.plan_pdf(plan, figures, registry, lang)
 
-    def as_json() -> bytes:
-        return (json.dumps(plan.to_json(), indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-
-    with st.container(horizontal=True, gap="small", key=f"{key_prefix}_row"):
-        for ext, label, make, icon in (
-            ("xlsx", t("plan.export.xlsx", lang), xlsx, ":material/table_view:"),
-            ("pdf", t("plan.export.pdf", lang), pdf, ":material/picture_as_pdf:"),
-            ("json", t("plan.export.json", lang), as_json, ":material/data_object:"),
-        ):
-            st.download_button(
-                label,
-                data=make,
-                file_name=planbook.plan_filename(plan, registry, ext, simulated),
-                mime=MIME[ext],
-                key=f"{key_prefix}_{ext}",
-                help=t("plan.export.help", lang),
-                on_click="ignore",
-                icon=icon,
-            )
+    _buttons(key_prefix, t("plan.export.help", lang), lambda ext: planbook.plan_filename(plan, registry, ext, simulated), (
+        ("xlsx", t("plan.export.xlsx", lang), xlsx, ":material/table_view:"),
+        ("pdf", t("plan.export.pdf", lang), pdf, ":material/picture_as_pdf:"),
+        ("json", t("plan.export.json", lang), plan.json_bytes, ":material/data_object:"),
+    ))

@@ -46,7 +46,7 @@ def figures_for(comp: composition.Composition) -> Figures:
 
 def current_figures() -> Figures:
     """The figures every page shows (the composition of the URL, else the default)."""
-    return figures_for(session_composition(current_view()[0].sources)[0])
+    return _view_and_figures()[2]
 
 
 RULE_KEY = "priority_rule"
@@ -66,21 +66,27 @@ def current_view() -> tuple[drill.View, list[UserError]]:
     Its ``sources`` are the URL's composition made canonical (empty when it is the default); a
     dataset the link names that is gone gives a notice and the default source for its group.
     """
+    view, notices, _ = _view_and_figures()
+    return view, notices
+
+
+def _view_and_figures() -> tuple[drill.View, list[UserError], Figures]:
+    """:func:`current_view` and the figures its composition gives (read once per call)."""
     params = st.query_params.to_dict()
     if not params and st.session_state.get(VIEW_KEY):
         params = dict(st.session_state[VIEW_KEY])
         st.query_params.update(params)
     comp, notices = session_composition(str(params.get("src", ""))[:600])
-    view, view_notices = drill.from_query(params, registry(), figures_for(comp).periods)
+    figures = figures_for(comp)
+    view, view_notices = drill.from_query(params, registry(), figures.periods)
     view = replace(view, sources="" if comp == loaders.default_composition() else comp.to_query())
     st.session_state[VIEW_KEY] = drill.to_query(view)
-    return view, notices + view_notices
+    return view, notices + view_notices, figures
 
 
 def page_setup() -> tuple[drill.View, list[UserError], Registry, Figures, Settings, str]:
     """What every page starts from: the view (and URL notices), registry, figures, settings and period shown."""
-    view, notices = current_view()
-    figures = figures_for(session_composition(view.sources)[0])
+    view, notices, figures = _view_and_figures()
     return view, notices, registry(), figures, settings(), view.period or figures.latest_period
 
 

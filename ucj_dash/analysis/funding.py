@@ -11,6 +11,7 @@ plan that says "no data" and which figure is missing, never Rp0. No Streamlit he
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import asdict, dataclass, field, replace
@@ -205,6 +206,10 @@ class Plan:
     no_data: dict | None = None  # {"missing": [columns], "reason": {"id": …, "en": …}}
     burden: dict[str, VillageBurden] = field(default_factory=dict)
     notes: list[dict] = field(default_factory=list)  # {"key", "params", "id", "en"}
+
+    def json_bytes(self) -> bytes:
+        """:meth:`to_json` as the file the CLI and the page's download write (UTF-8, indented, a final newline)."""
+        return (json.dumps(self.to_json(), indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
     def to_json(self) -> dict:
         return {

@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 from ucj_dash.analysis import matched
 from ucj_dash.datasets.dataset import COUNT_COLUMNS, PAIRS, DatasetMeta, roll_up
 from ucj_dash.errors import UserError
+from ucj_dash.geography.regions import NATION_CODE, level_of
 from ucj_dash.paths import data_dir
 
 #: the built-in simulated sources (:mod:`ucj_dash.datasets.demo`): never deleted, never replaced by an upload
@@ -182,8 +183,6 @@ class Dataset:
         Reads the version's year files (every period of a year, sorted by level, code and period) and in
         them only the row groups that can hold those rows: a 60-month trend reads five small slices.
         """
-        from ucj_dash.geography.regions import NATION_CODE, level_of
-
         data = _history_dataset(tuple(str(self.path / f) for _, f in sorted(self.version.history.items())))
         names = ["region_code", "period", "level", "given", *[c for c in columns if c in data.schema.names]]
         wanted = pads.field("level") <= max_level
