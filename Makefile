@@ -27,12 +27,8 @@ browser:
 build: install
 	$(BIN)/python -m ucj_dash build
 
-# glibc hands large freed blocks back to the system at once, and Arrow uses the same allocator:
-# measured by bench/bench_data.py, server memory with 60 monthly periods 682 MB -> 592 MB.
-SERVER_ENV := MALLOC_MMAP_THRESHOLD_=131072 ARROW_DEFAULT_MEMORY_POOL=system
-
 run: build
-	$(SERVER_ENV) $(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: install-dev browser
 	$(BIN)/python -m ucj_dash build

@@ -368,7 +368,7 @@ def bench_figures(repeats: int) -> dict:
         cold, cleared, warm = [], [], []
         for _ in range(repeats):
             figures.forget()
-            store._read_period_file.cache_clear()  # the period files themselves read again too
+            store._read_small_period_file.cache_clear()  # the period files themselves read again too
             cold.append(timed(lambda p=period: figs.at(p))[0])
             figures.forget()
             cleared.append(timed(lambda p=period: figs.at(p))[0])
@@ -383,7 +383,7 @@ def bench_figures(repeats: int) -> dict:
 
     def cold_at():
         figures.forget()
-        store._read_period_file.cache_clear()
+        store._read_small_period_file.cache_clear()
         figs.at(period)
 
     profile_top(f"a cold Figures.at({period}) (what every miss of the 4-frame LRU costs)", cold_at, top=20)
@@ -394,7 +394,7 @@ def bench_figures(repeats: int) -> dict:
 
     print(f"\n  Trend: figures.load(comp).region(code), cold (figures.forget() before each), {repeats} times "
           f"— budget ≤ {BUDGET['trend_ms']} ms")
-    store._history_dataset.cache_clear()
+    store._row_group_index.cache_clear()
     figures.forget()
     seconds, _ = timed(lambda: figures.load(comp).region(PATH[3]))
     print(f"    first trend in a process (every year file's footer read, then cached): {seconds * 1000:.0f} ms")

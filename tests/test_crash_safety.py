@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import psutil
 import pytest
 
 from ucj_dash import build
@@ -131,16 +132,23 @@ def test_a_build_killed_at_any_point_leaves_the_previous_layers_whole(geo_copy, 
     before = json.loads((geo_copy / "layers" / "manifest.json").read_text())
     build_env = {**env, "UCJ_GEO_DIR": str(geo_copy)}
     rng = random.Random(7)
+    workers_seen = 0
     for attempt in range(3):
         proc = _cli("build-boundaries", "--force", env=build_env)
         time.sleep(rng.uniform(1.0, 12.0))
+        workers = psutil.Process(proc.pid).children(recursive=True)
+        workers_seen += len(workers)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         assert not build.is_running()  # the kernel released the lock with the process
+        # its worker processes follow it instead of waiting for work forever
+        _, alive = psutil.wait_procs(workers, timeout=10)
+        assert alive == []
         assert boundaries.read_manifest() == before
         registry = build.registry()
         assert len(registry.children("53")) == 22
         assert len(boundaries.read_layer(boundaries.Level.REGENCY, display=True)) == 514
+    assert workers_seen > 0  # some kill hit a build with its workers running
     with build.exclusive(wait=False):
         boundaries.remove_leftovers()
     assert sorted(p.name for p in geo_copy.iterdir() if p.name != ".build.lock") == ["layers", "layers-copy"]

@@ -8,6 +8,8 @@ Expected numbers are worked out by hand here. The store is pointed at a temporar
 from __future__ import annotations
 
 import math
+import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -242,3 +244,29 @@ def test_a_non_stock_count_is_used_for_its_own_period_only(data_dir):
     # nothing else is composed: no source for the UCJ rate
     assert "tidak ada sumber data" in fig.rate_reason(UCJ, 0, "2024-06").text("id")
     assert np.isnan(rates.loc["ID", "ucj_coverage_pct"])
+
+
+def test_a_value_asked_for_by_many_threads_at_once_is_made_once_and_makers_take_turns():
+    made, running, most = [], [0], [0]
+    lock = threading.Lock()
+
+    def make(key):
+        with lock:
+            made.append(key)
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return key * 10
+
+    cache = figures.LRU(4, gate=threading.BoundedSemaphore(1))
+    results = {}
+    threads = [threading.Thread(target=lambda i=i: results.setdefault(i, cache.get(i % 2, lambda: make(i % 2)))) for i in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(made) == [0, 1]  # each key made once, by one of the four threads asking for it
+    assert most[0] == 1  # never two at once
+    assert results == {i: (i % 2) * 10 for i in range(8)}

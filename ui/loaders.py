@@ -18,7 +18,7 @@ import streamlit.components.v1 as components
 import streamlit.config
 import xstatic.pkg.leaflet
 
-from ucj_dash import build
+from ucj_dash import build, memory
 from ucj_dash.analysis import indicators, priority, profile
 from ucj_dash.analysis.indicators import METRICS
 from ucj_dash.analysis.settings import Settings
@@ -27,7 +27,7 @@ from ucj_dash.datasets.figures import Figures
 from ucj_dash.geography import boundaries
 from ucj_dash.geography.regions import Level, Registry, level_of
 from ucj_dash.text.i18n import t
-from ucj_dash.views import mapview
+from ucj_dash.views import leaflet_speed, mapview
 
 # Leaflet is installed from PyPI (XStatic-Leaflet) and served by this app through a
 # component path, so the map needs no CDN. The component is never rendered.
@@ -69,8 +69,12 @@ def ensure_built(lang: str) -> None:
 
 @st.cache_resource(show_spinner=False)
 def _start_up_once() -> None:
-    """Once per process: remove temporary folders of dataset writes that were killed, and make the
-    server refuse an upload larger than the importer takes before reading it into memory."""
+    """Once per process: freed memory goes back to the system (:mod:`ucj_dash.memory`), folium renders
+    maps without lexing their data (:mod:`ucj_dash.views.leaflet_speed`), temporary folders
+    of dataset writes that were killed are removed, and the server refuses an upload larger than the
+    importer takes before reading it into memory."""
+    memory.return_freed_memory()
+    leaflet_speed.install()
     store.remove_leftovers()
     streamlit.config.set_option("server.maxUploadSize", upload_limit_mb(), "UCJ_MAX_UPLOAD_MB")
 

@@ -28,15 +28,22 @@ _PARENT_LEN = {2: 2, 3: 5, 4: 8}
 SUFFIXES = ("part", "whole", "used", "units", "unit_level")
 
 
-def parent_positions(rows: pd.DataFrame, by: tuple[str, ...] = ()) -> np.ndarray:
-    """For each row, the position in ``rows`` of its parent's row with the same ``by`` values (-1: none)."""
-    codes = rows["region_code"].astype(object).to_numpy()
-    levels = rows["level"].to_numpy()
-    parents = np.full(len(rows), NATION_CODE, dtype=object)
+def parent_codes(codes: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """The parent's code of each code at its level (the nation's own entry is the nation's code too:
+    callers leave level 0 out)."""
+    parents = np.full(len(codes), NATION_CODE, dtype=object)
     for lv, width in _PARENT_LEN.items():
         at = levels == lv
         if at.any():
             parents[at] = pd.Series(codes[at]).str[:width].to_numpy(dtype=object)
+    return parents
+
+
+def parent_positions(rows: pd.DataFrame, by: tuple[str, ...] = ()) -> np.ndarray:
+    """For each row, the position in ``rows`` of its parent's row with the same ``by`` values (-1: none)."""
+    codes = rows["region_code"].astype(object).to_numpy()
+    levels = rows["level"].to_numpy()
+    parents = parent_codes(codes, levels)
     # integer keys: the code's number times the number of ``by`` combinations, plus the combination's number
     code_ids, uniques = pd.factorize(codes)
     parent_ids = pd.Index(uniques).get_indexer(parents)

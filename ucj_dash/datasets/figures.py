@@ -17,8 +17,10 @@ count and rate names its source and period (:meth:`Figures.provenance`).
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +38,8 @@ DEFAULT_MAX_AGE_MONTHS = 12
 #: the figures whose sources views and exports name by default
 SHOWN_PAIRS = ("ucj", "extreme_poverty", "vulnerable", "village_officials")
 _PAIR_DEFAULTS = {"part": np.nan, "whole": np.nan, "used": 0, "units": 0, "unit_level": -1}
+#: the composed frames' types of the pair columns (regions counted fit int32, levels int8: ~8 MB less a frame)
+_PAIR_DTYPES = {"part": "float64", "whole": "float64", "used": "int32", "units": "int32", "unit_level": "int8"}
 
 
 def months_between(earlier: str, later: str) -> int:
@@ -70,34 +74,60 @@ class Reason:
         return t(self.key, lang, **{k: (v(lang) if callable(v) else v) for k, v in self.params})
 
 
-class _LRU:
-    """A small thread-safe least-recently-used cache (figures frames are tens of MB each)."""
+class LRU:
+    """A small thread-safe least-recently-used cache (figures frames are tens of MB each).
 
-    def __init__(self, size: int):
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+    A value being made is made once: other threads asking for the same key wait for it. ``gate``
+    (a semaphore) bounds how many values are made at once (composing a national frame holds a few
+    times its size while it runs).
+    """
+
+    def __init__(self, size: int, gate: threading.Semaphore | None = None):
+        self.size, self.items, self.lock, self.gate = size, OrderedDict(), threading.Lock(), gate
+        self.making: dict = {}  # key -> Event set when its value is in ``items`` (or its making failed)
 
     def get(self, key, make):
-        with self.lock:
-            if key in self.items:
+        while True:
+            with self.lock:
+                if key in self.items:
+                    self.items.move_to_end(key)
+                    return self.items[key]
+                done = self.making.get(key)
+                if done is None:
+                    done = self.making[key] = threading.Event()
+                    break
+            done.wait()  # another thread makes it; if that failed, try to make it here
+        try:
+            if self.gate is not None:
+                with self.gate:
+                    value = make()
+            else:
+                value = make()
+            with self.lock:
+                self.items[key] = value
                 self.items.move_to_end(key)
-                return self.items[key]
-        value = make()
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
+                while len(self.items) > self.size:
+                    self.items.popitem(last=False)
+            return value
+        finally:
+            with self.lock:
+                self.making.pop(key, None)
+            done.set()
 
     def clear(self):
         with self.lock:
             self.items.clear()
 
 
-#: composed national frames per (figures, period): a map, profile or priority view only slices them
-_FRAMES = _LRU(4)
+#: composed national frames per (figures, period): a map, profile or priority view only slices them;
+#: composed one at a time (sessions asking at once for other periods or sources wait, not pile up memory)
+_FRAMES = LRU(4, gate=threading.BoundedSemaphore(1))
 #: a region's every-period rows per (figures, region)
-_TRENDS = _LRU(64)
+_TRENDS = LRU(64)
+#: every cache of figures (and of views made from them, which register here): :func:`forget` clears them all
+CACHES: list[LRU] = [_FRAMES, _TRENDS]
+#: threads that read the year files of a trend's datasets side by side
+_READERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ucj-history")
 
 
 class Figures:
@@ -135,14 +165,17 @@ class Figures:
         if dataset is None:
             return None, Reason("reason.no_source", (("what", lambda lang, c=column: column_label(c, lang).lower()),))
         have = dataset.periods_with(column)
+        latest = bisect.bisect_right(have, period)  # how many of ``have`` are at or before ``period``
         if column not in STOCK_COLUMNS:
-            return (period, None) if period in have else (None, Reason("reason.not_this_period", (("period", lambda lang: fmt.period(period, lang)),)))
-        earlier = [p for p in have if p <= period]
-        if not earlier:
+            if latest and have[latest - 1] == period:
+                return period, None
+            return None, Reason("reason.not_this_period", (("period", lambda lang: fmt.period(period, lang)),))
+        if not latest:
             return None, Reason("reason.none_before", (("period", lambda lang: fmt.period(period, lang)),))
-        if months_between(earlier[-1], period) > self.max_age_months:
-            return None, Reason("reason.too_old", (("latest", lambda lang, p=earlier[-1]: fmt.period(p, lang)), ("months", self.max_age_months)))
-        return earlier[-1], None
+        used = have[latest - 1]
+        if months_between(used, period) > self.max_age_months:
+            return None, Reason("reason.too_old", (("latest", lambda lang, p=used: fmt.period(p, lang)), ("months", self.max_age_months)))
+        return used, None
 
     def provenance(self, column: str, period: str) -> Source | None:
         """Source and period of ``column``'s figures at ``period`` (None: no data for that period)."""
@@ -222,21 +255,32 @@ class Figures:
     def _trend(self, code: str) -> pd.DataFrame:
         if not self.periods:
             return pd.DataFrame(columns=_columns()).rename_axis("period")
+        # a dataset giving a count of a pair matched here is read down to where that pair's counts meet;
+        # every other dataset only at the region's own level
         own = int(level_of(code))
-        deepest = own
+        depth: dict[str, int] = {}
         for pair in self._cross_pairs(self.periods):
             levels = [self._finest_any(pair.part), self._finest_any(pair.whole)]
             if None not in levels:
-                deepest = max(deepest, min(levels))
-        columns = [*COUNT_COLUMNS, *[p.column(s) for p in PAIRS for s in matched.SUFFIXES], "reporting"]
-
-        histories: dict[str, pd.DataFrame] = {}
+                for column in (pair.part, pair.whole):
+                    dataset_id = self._sources[column].meta.id
+                    depth[dataset_id] = max(depth.get(dataset_id, own), min(levels))
+        # of each dataset only the counts taken from it (and their stored pair sums); the datasets' year files
+        # are read side by side (Arrow decodes without the GIL)
+        taken: dict[str, list[str]] = {}
+        for column, dataset in self._sources.items():
+            if dataset is not None:
+                taken.setdefault(dataset.meta.id, []).append(column)
+        histories = {}
+        for dataset_id, counts in taken.items():
+            pairs = [p.column(s) for p in PAIRS if p.part in counts and p.whole in counts for s in matched.SUFFIXES]
+            histories[dataset_id] = _READERS.submit(
+                self.datasets[dataset_id].history, code, depth.get(dataset_id, own), [*counts, *pairs, "reporting"])
 
         def rows(dataset_id: str, periods: list[str]) -> pd.DataFrame:
-            if dataset_id not in histories:
-                histories[dataset_id] = self.datasets[dataset_id].history(code, deepest, columns)
-            history = histories[dataset_id]
-            return history[history["period"].isin(periods)].rename(columns={"period": "q"})
+            history = histories[dataset_id].result()
+            history = history[history["period"].isin(periods)]
+            return history, history["region_code"].to_numpy(dtype=object), history["period"].to_numpy(dtype=object)
 
         frame = self._compose(self.periods, rows)
         try:
@@ -253,9 +297,13 @@ class Figures:
         levels = [lv for lv in levels if lv is not None]
         return max(levels) if levels else None
 
-    def _period_rows(self, dataset_id: str, periods: list[str]) -> pd.DataFrame:
+    def _period_rows(self, dataset_id: str, periods: list[str]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """The stored rows of ``periods`` (one for :meth:`at`): the frame, its region codes and periods
+        (the frame itself when one period: no copy of a national table)."""
         dataset = self.datasets[dataset_id]
-        return pd.concat([dataset.at(q).reset_index().assign(q=q) for q in periods], ignore_index=True)
+        frames = [dataset.at(q) for q in periods]
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames)
+        return frame, frame.index.to_numpy(dtype=object), np.repeat(np.array(periods, dtype=object), [len(f) for f in frames])
 
     def _aligned(self, periods: list[str]) -> dict[tuple[str, tuple], list[str]]:
         """Columns grouped by (dataset, period of it used at each of ``periods``)."""
@@ -286,51 +334,92 @@ class Figures:
 
     def _compose(self, periods: list[str], rows_of) -> pd.DataFrame:
         """The long frame of ``periods`` × regions; ``rows_of(dataset_id, periods of it)`` gives its rows
-        (``q``: the dataset's period, ``region_code``, ``level``, ``given``, ``reporting``, counts, pair columns)."""
-        pieces, given_of, level_cols, reporting_col = [], {}, [], None
+        (``level``, ``given``, ``reporting``, counts, pair columns), their region codes and their periods.
+
+        Each dataset's rows are placed on a grid of periods × regions (one position per pair, a row
+        serving every period that uses it); the frame holds the positions some dataset has a row for.
+        """
         stored = [p for p in PAIRS if self._stored(p, periods)]
-        for i, ((dataset_id, used), columns) in enumerate(self._aligned(periods).items()):
-            mapping = pd.DataFrame({"period": periods, "q": used}).dropna()
-            rows = rows_of(dataset_id, sorted(set(mapping["q"])))
+        fetched = []
+        for (dataset_id, used), columns in self._aligned(periods).items():
+            serves: dict[str, list[int]] = {}  # period of the dataset -> positions in ``periods``
+            for position, q in enumerate(used):
+                if q is not None:
+                    serves.setdefault(q, []).append(position)
+            rows, row_codes, row_periods = rows_of(dataset_id, sorted(serves))
             pair_cols = [p.column(s) for p in stored if p.part in columns and p.column("part") in rows for s in matched.SUFFIXES]
-            piece = mapping.merge(rows[["q", "region_code", "level", "given", "reporting", *columns, *pair_cols]], on="q")
-            piece = piece.drop(columns="q").rename(columns={"given": f"given@{i}", "level": f"level@{i}", "reporting": f"reporting@{i}"})
-            pieces.append(piece.set_index(["period", "region_code"]))
-            given_of.update({c: f"given@{i}" for c in columns})
-            level_cols.append(f"level@{i}")
-            if reporting_col is None or "active_participants" in columns:
-                reporting_col = f"reporting@{i}"
-        if not pieces:
+            fetched.append((rows, row_codes, row_periods, serves, columns, pair_cols))
+        if not fetched:
             empty = pd.MultiIndex.from_arrays([[], []], names=["period", "region_code"])
             return pd.DataFrame(index=empty, columns=_columns())
-        out = pd.concat(pieces, axis=1, join="outer", copy=False) if len(pieces) > 1 else pieces[0]
-        level = out[level_cols[0]]
-        for col in level_cols[1:]:
-            level = level.fillna(out[col])
-        out["level"] = level.astype("int64")
-        out["reporting"] = out[reporting_col]
-        for col in given_of.values():
-            out[col] = out[col].fillna(False).astype(bool)
+        codes = pd.Index(pd.unique(np.concatenate([row_codes for _, row_codes, *_ in fetched])))
+        n_regions, size = len(codes), len(periods) * len(codes)
+        present = np.zeros(size, dtype=bool)
+        level = np.full(size, -1, dtype="int64")
+        grid: dict[str, np.ndarray] = {}
+        given_of: dict[str, np.ndarray] = {}
+        reporting = None
+        for rows, row_codes, row_periods, serves, columns, pair_cols in fetched:
+            region = codes.get_indexer(row_codes)
+            q_ids, q_values = pd.factorize(row_periods)
+            source, target = [], []
+            for k, q in enumerate(q_values):
+                at = np.flatnonzero(q_ids == k)
+                for position in serves[q]:
+                    source.append(at)
+                    target.append(position * n_regions + region[at])
+            source, target = (np.concatenate(source), np.concatenate(target)) if source else (np.zeros(0, dtype="int64"),) * 2
+            present[target] = True
+            unset = level[target] < 0
+            level[target[unset]] = rows["level"].to_numpy(dtype="int64")[source][unset]
+            given = np.zeros(size, dtype=bool)
+            given[target] = rows["given"].to_numpy(dtype=bool)[source]
+            given_of.update({c: given for c in columns})
+            for column in (*columns, *pair_cols):
+                suffix = column.rsplit("__", 1)[1] if "__" in column else "part"
+                values = np.full(size, _PAIR_DEFAULTS[suffix], dtype=_PAIR_DTYPES[suffix])
+                values[target] = rows[column].to_numpy(dtype=values.dtype, na_value=_PAIR_DEFAULTS[suffix])[source]
+                grid[column] = values
+            if reporting is None or "active_participants" in columns:
+                reporting = np.full(size, np.nan)
+                reporting[target] = rows["reporting"].to_numpy(dtype="float64", na_value=np.nan)[source]
+        keep = np.flatnonzero(present)
+        period_pos, region_pos = keep // n_regions, keep % n_regions
+        index = pd.MultiIndex(levels=[pd.Index(periods), codes], codes=[period_pos, region_pos],
+                              names=["period", "region_code"], verify_integrity=False)
+        out = {"level": level[keep], "reporting": reporting[keep]}
         for column in COUNT_COLUMNS:
-            if column not in out:
-                out[column] = np.nan
-        flat, parents = None, None
+            out[column] = grid[column][keep] if column in grid else np.full(len(keep), np.nan)
+        cross = [p for p in PAIRS if p.column("part") not in grid and p.part in given_of and p.whole in given_of and p not in stored]
+        parents = self._grid_parents(codes, level, keep, n_regions) if cross else None
         for pair in PAIRS:
-            if pair.column("part") in out:
-                for suffix, default in _PAIR_DEFAULTS.items():
-                    out[pair.column(suffix)] = out[pair.column(suffix)].fillna(default)
-                continue
-            if pair.part in given_of and pair.whole in given_of and pair not in stored:
-                if flat is None:
-                    flat = out.reset_index()
-                    parents = matched.parent_positions(flat, ("period",))
-                found = matched.match(flat, pair.part, pair.whole, given_of[pair.part], given_of[pair.whole], ("period",), parents)
+            if pair.column("part") in grid:
                 for suffix in matched.SUFFIXES:
-                    out[pair.column(suffix)] = found[suffix].to_numpy()
+                    out[pair.column(suffix)] = grid[pair.column(suffix)][keep]
+            elif pair in cross:
+                flat = pd.DataFrame({"level": out["level"], "part": out[pair.part], "whole": out[pair.whole],
+                                     "given_part": given_of[pair.part][keep], "given_whole": given_of[pair.whole][keep]})
+                found = matched.match(flat, "part", "whole", "given_part", "given_whole", parents=parents)
+                for suffix in matched.SUFFIXES:
+                    out[pair.column(suffix)] = found[suffix].to_numpy(dtype=_PAIR_DTYPES[suffix])
             else:
                 for suffix, default in _PAIR_DEFAULTS.items():
-                    out[pair.column(suffix)] = default
-        return out[_columns()]
+                    out[pair.column(suffix)] = np.full(len(keep), default, dtype=_PAIR_DTYPES[suffix])
+        return pd.DataFrame(out, index=index, columns=_columns(), copy=False)
+
+    @staticmethod
+    def _grid_parents(codes: pd.Index, level: np.ndarray, keep: np.ndarray, n_regions: int) -> np.ndarray:
+        """For each kept grid position, the kept position of its parent's row in the same period (-1: none)."""
+        code_level = level.reshape(-1, n_regions).max(axis=0)
+        parent = codes.get_indexer(matched.parent_codes(codes.to_numpy(dtype=object), code_level))
+        parent[code_level <= 0] = -1
+        row_of = np.full(len(level), -1, dtype="int64")
+        row_of[keep] = np.arange(len(keep))
+        up = parent[keep % n_regions]
+        found = np.full(len(keep), -1, dtype="int64")
+        has = up >= 0
+        found[has] = row_of[(keep[has] // n_regions) * n_regions + up[has]]
+        return found
 
 
 def _columns() -> list[str]:
@@ -338,9 +427,9 @@ def _columns() -> list[str]:
 
 
 def forget() -> None:
-    """Drop every composed frame (tests; a deleted dataset's id may be reused)."""
-    _FRAMES.clear()
-    _TRENDS.clear()
+    """Drop every composed frame and what was made from them (tests; a deleted dataset's id may be reused)."""
+    for cache in CACHES:
+        cache.clear()
 
 
 def load(composition: Composition, max_age_months: int = DEFAULT_MAX_AGE_MONTHS) -> Figures:

@@ -19,12 +19,14 @@ import pandas as pd
 from ucj_dash.analysis import indicators
 from ucj_dash.analysis.indicators import Metric
 from ucj_dash.analysis.settings import Settings
+from ucj_dash.datasets import figures as figures_module
 from ucj_dash.datasets.figures import Figures, basis_text
 from ucj_dash.geography.boundaries import feature_collection
 from ucj_dash.datasets.dataset import COUNT_COLUMNS, PAIR_BY_KEY
 from ucj_dash.geography.regions import Level, Registry, level_of
 from ucj_dash.text import fmt, markup
 from ucj_dash.text.i18n import t
+from ucj_dash.views import leaflet_speed
 
 # ColorBrewer schemes (colour-blind safe), light to dark.
 PALETTES = {
@@ -86,9 +88,15 @@ def children_table(
     return table.reset_index()
 
 
+#: one region's indicator row per (figures, code, period, settings, since): pages ask for a few on every rerun
+_REGION_ROWS = figures_module.LRU(512)
+figures_module.CACHES.append(_REGION_ROWS)
+
+
 def region_row(dataset: Figures, code: str, period: str, settings: Settings, since: str | None = None) -> pd.Series:
-    """Counts and indicators of one region in one period (all NaN when the data lacks it)."""
-    return indicator_rows(dataset, [code], period, settings, since).iloc[0]
+    """Counts and indicators of one region in one period (all NaN when the data lacks it; a copy)."""
+    key = (dataset.key, code, period, settings.key(), since)
+    return _REGION_ROWS.get(key, lambda: indicator_rows(dataset, [code], period, settings, since).iloc[0]).copy()
 
 
 def has_data(row: pd.Series) -> bool:
@@ -450,7 +458,7 @@ def choropleth_group(geojson: str, name: str, tooltip_aliases: list[str]) -> fol
     """The layer drawn for one view: fill from each feature's ``fill`` property, tooltip, hover highlight."""
     group = folium.FeatureGroup(name=name)
     folium.GeoJson(
-        geojson,
+        leaflet_speed.geojson_data(geojson),  # parsed once per text, written back as that text
         name=name,
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],

@@ -1,0 +1,74 @@
+"""Folium maps render the same with branca keeping long plain text verbatim (ucj_dash/views/leaflet_speed.py)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import branca.element
+import folium
+import jinja2
+import pytest
+from streamlit_folium import _get_feature_group_string, _get_map_string
+
+from ucj_dash.geography import boundaries
+from ucj_dash.geography.regions import Level
+from ucj_dash.views import leaflet_speed, mapview
+
+TEXTS = [
+    "short\n",
+    "x" * 5000 + "\n\n",  # jinja drops one trailing line break, not two
+    "a\r\nb" * 1000 + "\r\n",  # and normalises line breaks
+    json.dumps({"type": "FeatureCollection", "features": [{"properties": {"a": 1}}] * 500}) + "\n",
+    json.dumps({"features": [{"properties": {"a": {"b": "}}"}}}] * 500}, separators=(",", ":")),  # compact: "}}}}"
+    "  indented line\n" * 500,
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_plain_text_renders_as_jinja_renders_it(text):
+    assert leaflet_speed.template(text).render(this=None, kwargs={}) == jinja2.Template(text).render(this=None, kwargs={})
+
+
+@pytest.mark.parametrize("text", ["{{ this }}" * 300, "{% if x %}y{% endif %}" * 200, "{# note #}" * 300, "x" * 10])
+def test_text_with_template_syntax_or_short_stays_a_jinja_template(text):
+    assert isinstance(leaflet_speed.template(text), jinja2.Template)
+
+
+def _map_code(data, monkeypatch) -> str:
+    ids = itertools.count()
+    monkeypatch.setattr(branca.element.Element, "_generate_id", classmethod(lambda cls: f"{next(ids):032x}"))
+    m = mapview.base_map(None)
+    group = mapview.choropleth_group(data, "choropleth", ["a"] * 7)
+    m.render()
+    return _get_map_string(m) + _get_feature_group_string(group, m)
+
+
+def _split_data(code: str) -> tuple[str, object]:
+    """The map's code without the layer's inlined data, and that data parsed."""
+    start = code.index("_add({") + len("_add(")
+    end = code.index(");", start)
+    return code[:start] + code[end:], json.loads(code[start:end])
+
+
+def test_the_kabupaten_map_code_is_unchanged(monkeypatch):
+    layer = json.loads(boundaries.read_layer(Level.REGENCY, display=True).to_json())
+    for feature in layer["features"]:
+        feature["properties"].update(fill="#41b6c4", sel=False, name="n", kind="k", value="v", period="p", source="s",
+                                     note="<b>'&'</b>")  # what the <script> must escape
+    geojson = json.dumps(layer)
+    environment = folium.GeoJson._template.environment
+    monkeypatch.setattr(branca.element, "Template", jinja2.Template)
+    monkeypatch.setitem(environment.policies, "json.dumps_function", None)
+    plain = _map_code(geojson, monkeypatch)
+    monkeypatch.setattr(mapview.leaflet_speed, "geojson_data", lambda text: json.loads(text))  # folium's own parse
+    leaflet_speed.install()
+    fast = _map_code(geojson, monkeypatch)
+    monkeypatch.undo()
+    leaflet_speed.install()
+    fast_data = _map_code(geojson, monkeypatch)  # with the parse cached and the text written as it is
+    assert len(plain) > 500_000 and fast == plain
+    plain_code, plain_layer = _split_data(plain)
+    fast_code, fast_layer = _split_data(fast_data)
+    assert fast_code == plain_code and fast_layer == plain_layer == layer
+    assert "<b>" not in fast_data and "\\u003cb\\u003e" in fast_data  # still escaped for the <script>

@@ -1,0 +1,81 @@
+"""Rendering folium maps without lexing, parsing and re-encoding their data on every rerun.
+
+Measured with py-spy on reruns of the 514 kabupaten/kota views (~1 MB of GeoJSON), folium spent
+two thirds of the page's time on its data:
+
+- branca wraps every rendered piece of a map (the ``<script>`` of the GeoJSON layer with its
+  data inlined) in a new ``Element`` whose text it compiles as a jinja template, to render it
+  again later: a fifth of the time. Text with no template syntax renders to itself, so
+  :func:`install` makes branca keep such text verbatim (:func:`template`);
+- ``folium.GeoJson`` parses a GeoJSON text (``json.loads``) and its template encodes it again
+  (``tojson``): a third. :func:`geojson_data` gives folium the parsed collection once per text
+  (a few kept), carrying its text, which :func:`install` makes ``tojson`` write as it is.
+
+Applied once per process (the pinned folium and branca versions are in ``requirements.txt``);
+``tests/test_leaflet_speed.py`` checks that the map's code is unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+
+import branca.element
+import folium
+import jinja2
+
+#: where jinja's syntax starts (expressions, statements, comments; line statements are off): a closing
+#: ``}}`` alone, as compact JSON has it, is plain text to jinja
+_SYNTAX = re.compile(r"\{[{%#]")
+#: below this size, compiling is cheap and the ordinary jinja template is kept
+_VERBATIM_MIN_CHARS = 2048
+
+
+class Verbatim:
+    """Stands for the jinja template of a text without template syntax: renders to that text, as jinja
+    would (line breaks normalised to ``\\n``, one trailing line break dropped)."""
+
+    def __init__(self, text: str):
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self.text = text[:-1] if text.endswith("\n") else text
+
+    def render(self, *args, **kwargs) -> str:
+        return self.text
+
+
+def template(source, *args, **kwargs):
+    """``jinja2.Template(source)``, or :class:`Verbatim` for a long text without template syntax."""
+    if not args and not kwargs and isinstance(source, str) and len(source) >= _VERBATIM_MIN_CHARS and not _SYNTAX.search(source):
+        return Verbatim(source)
+    return jinja2.Template(source, *args, **kwargs)
+
+
+class EncodedCollection(dict):
+    """A parsed GeoJSON collection that remembers its text (do not modify: the text would no longer match)."""
+
+    def __init__(self, text: str):
+        super().__init__(json.loads(text))
+        self.text = text
+
+
+@functools.lru_cache(maxsize=4)
+def geojson_data(text: str) -> EncodedCollection:
+    """The data to give ``folium.GeoJson`` for a GeoJSON text: parsed once per text (4 kept, ~10 MB each
+    for the kabupaten/kota), written back as that very text."""
+    return EncodedCollection(text)
+
+
+def _dumps(obj, **kwargs) -> str:
+    """``json.dumps`` as jinja's ``tojson`` calls it, but an :class:`EncodedCollection` as its own text
+    (jinja still escapes ``<``, ``>``, ``&`` and ``'`` in it for the ``<script>``)."""
+    if isinstance(obj, EncodedCollection):
+        return obj.text
+    return json.dumps(obj, **kwargs)
+
+
+def install() -> None:
+    """Make branca's elements built from text use :func:`template`, and folium's ``tojson`` write an
+    :class:`EncodedCollection` as its text (idempotent)."""
+    branca.element.Template = template
+    folium.GeoJson._template.environment.policies["json.dumps_function"] = _dumps
