@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from ucj_dash.analysis import priority
-from ucj_dash.analysis.indicators import COVERAGES, available_coverages
+from ucj_dash.analysis.indicators import COVERAGES
 from ucj_dash.errors import UserError
 from ucj_dash.exports import workbook
 from ucj_dash.exports.filenames import export_filename
@@ -38,7 +38,7 @@ if bad_level:
     notices.append(UserError("priority.bad_level", value=str(level_param)[:20], region=parent_name,
                              level=t("level." + level.key, lang)))
 
-coverages = available_coverages(ds.at(period))
+coverages = loaders.coverages_cached(ds.key, period)
 rule = state.priority_rule().within(coverages)
 measure = t("coverage.short." + rule.coverage, lang)
 

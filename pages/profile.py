@@ -9,11 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ucj_dash.analysis import cost, profile
-from ucj_dash.analysis.indicators import (
-    COVERAGES,
-    DEFAULT_COVERAGE,
-    available_coverages,
-)
+from ucj_dash.analysis.indicators import COVERAGES, DEFAULT_COVERAGE
 from ucj_dash.datasets.dataset import PAIR_BY_KEY
 from ucj_dash.datasets.figures import basis_text
 from ucj_dash.errors import UserError
@@ -31,7 +27,7 @@ lang = view.lang
 code = view.region
 name = reg.name(code)
 
-coverages = available_coverages(ds.at(period))
+coverages = loaders.coverages_cached(ds.key, period)
 cov_key = st.query_params.get("cov", DEFAULT_COVERAGE)
 if cov_key not in coverages:
     if cov_key != DEFAULT_COVERAGE:

@@ -72,3 +72,27 @@ def test_the_kabupaten_map_code_is_unchanged(monkeypatch):
     fast_code, fast_layer = _split_data(fast_data)
     assert fast_code == plain_code and fast_layer == plain_layer == layer
     assert "<b>" not in fast_data and "\\u003cb\\u003e" in fast_data  # still escaped for the <script>
+
+
+def test_a_marked_layer_script_is_made_once_and_equals_streamlit_folium_s(monkeypatch):
+    geojson = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": c, "name": c, "kind": "k", "value": "v", "period": "p", "source": "s",
+                                           "note": "", "fill": "#fff", "sel": c == "11"},
+         "geometry": {"type": "Point", "coordinates": [100 + i, 1]}} for i, c in enumerate(["11", "12", "13"])]})
+    made = []
+    monkeypatch.setattr(leaflet_speed, "_feature_group_string",
+                        lambda group, m, idx=0: made.append(idx) or _get_feature_group_string(group, m, idx))
+    monkeypatch.setattr(leaflet_speed, "_SCRIPTS", type(leaflet_speed._SCRIPTS)())
+    scripts, maps = [], []
+    for labels in (["a"] * 7, ["a"] * 7, ["b"] * 7):
+        m = mapview.base_map(None)
+        m.render()
+        group = mapview.choropleth_group(geojson, "choropleth", labels)
+        scripts.append(leaflet_speed.feature_group_string(group, m))
+        maps.append(m)
+    assert made == [0, 0]  # the second layer like the first was not made again; the third has other labels
+    m = mapview.base_map(None)
+    m.render()
+    assert scripts[0] == scripts[1] == _get_feature_group_string(mapview.choropleth_group(geojson, "choropleth", ["a"] * 7), m)
+    assert scripts[2] != scripts[0] and "feature_group_feature_group_0" in scripts[2]
+    assert all(any(isinstance(child, folium.FeatureGroup) for child in m_._children.values()) for m_ in maps)  # added

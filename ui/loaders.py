@@ -189,6 +189,12 @@ def layer_geojson_cached(key: tuple, parent, period, metric_key, classification,
     return mapview.layer_geojson(table, geoms, metric, classes, period, figures(key), lang, selected)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def coverages_cached(key: tuple, period: str) -> list[str]:
+    """:func:`indicators.available_coverages` of a composition's figures in ``period`` (it reads every region)."""
+    return indicators.available_coverages(figures(key).at(period))
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def profile_cached(key: tuple, code: str, period: str, settings_key: tuple):
     """A region's trend over every period and its village officials in ``period`` (the profile's slow parts)."""
@@ -218,5 +224,6 @@ def forget_datasets() -> None:
     """Forget cached figures and the views made from them: an id freed by a delete may be reused by a later import."""
     figures.clear()
     figures_module.forget()
-    for cached in (children_table_cached, layer_geojson_cached, profile_cached, priority_view_cached, _default_composition, _candidates):
+    for cached in (children_table_cached, layer_geojson_cached, coverages_cached, profile_cached, priority_view_cached,
+                   _default_composition, _candidates):
         cached.clear()

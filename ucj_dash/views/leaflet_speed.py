@@ -9,7 +9,10 @@ two thirds of the page's time on its data:
   :func:`install` makes branca keep such text verbatim (:func:`template`);
 - ``folium.GeoJson`` parses a GeoJSON text (``json.loads``) and its template encodes it again
   (``tojson``): a third. :func:`geojson_data` gives folium the parsed collection once per text
-  (a few kept), carrying its text, which :func:`install` makes ``tojson`` write as it is.
+  (a few kept), carrying its text, which :func:`install` makes ``tojson`` write as it is;
+- streamlit-folium turns the layer into its script on every rerun (render, ``dedent`` and regular
+  expressions over the whole text). That script depends only on the layer, and a layer marked with
+  :func:`mark` (its text, name and tooltip labels) is turned into it once (a few kept).
 
 Applied once per process (the pinned folium and branca versions are in ``requirements.txt``);
 ``tests/test_leaflet_speed.py`` checks that the map's code is unchanged.
@@ -21,9 +24,13 @@ import functools
 import json
 import re
 
+import threading
+from collections import OrderedDict
+
 import branca.element
 import folium
 import jinja2
+import streamlit_folium
 
 #: where jinja's syntax starts (expressions, statements, comments; line statements are off): a closing
 #: ``}}`` alone, as compact JSON has it, is plain text to jinja
@@ -74,8 +81,45 @@ def _dumps(obj, **kwargs) -> str:
     return json.dumps(obj, **kwargs)
 
 
+#: streamlit-folium's own maker of a layer's script
+_feature_group_string = streamlit_folium._get_feature_group_string
+_SCRIPTS: OrderedDict = OrderedDict()  # (mark, index) -> script, the most recent last
+_SCRIPTS_KEPT = 8
+_scripts_lock = threading.Lock()
+
+
+def mark(group: folium.FeatureGroup, *key) -> folium.FeatureGroup:
+    """Mark a layer whose script is determined by ``key`` (e.g. its GeoJSON text, name and tooltip labels)."""
+    group.ucj_key = key
+    return group
+
+
+def feature_group_string(feature_group: folium.FeatureGroup, map: folium.Map, idx: int = 0) -> str:
+    """streamlit-folium's script of a layer, made once for a layer marked with :func:`mark` (the layer is
+    still added to the map, as streamlit-folium does)."""
+    key = getattr(feature_group, "ucj_key", None)
+    if key is None:
+        return _feature_group_string(feature_group, map, idx)
+    with _scripts_lock:
+        script = _SCRIPTS.get((key, idx))
+        if script is not None:
+            _SCRIPTS.move_to_end((key, idx))
+    if script is None:
+        script = _feature_group_string(feature_group, map, idx)
+        with _scripts_lock:
+            _SCRIPTS[(key, idx)] = script
+            while len(_SCRIPTS) > _SCRIPTS_KEPT:
+                _SCRIPTS.popitem(last=False)
+    else:
+        feature_group._id = f"feature_group_{idx}"
+        feature_group.add_to(map)
+    return script
+
+
 def install() -> None:
-    """Make branca's elements built from text use :func:`template`, and folium's ``tojson`` write an
-    :class:`EncodedCollection` as its text (idempotent)."""
+    """Make branca's elements built from text use :func:`template`, folium's ``tojson`` write an
+    :class:`EncodedCollection` as its text, and streamlit-folium make a marked layer's script once
+    (idempotent)."""
     branca.element.Template = template
     folium.GeoJson._template.environment.policies["json.dumps_function"] = _dumps
+    streamlit_folium._get_feature_group_string = feature_group_string

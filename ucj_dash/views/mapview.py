@@ -474,7 +474,7 @@ def choropleth_group(geojson: str, name: str, tooltip_aliases: list[str]) -> fol
         ),
         zoom_on_click=False,
     ).add_to(group)
-    return group
+    return leaflet_speed.mark(group, geojson, name, tuple(tooltip_aliases))
 
 
 def legend_html(classes: Classes, metric_label: str, method_label: str, lang: str, simulated: bool) -> str:
