@@ -376,7 +376,7 @@ class Figures:
             given[target] = rows["given"].to_numpy(dtype=bool)[source]
             given_of.update({c: given for c in columns})
             for column in (*columns, *pair_cols):
-                suffix = column.rsplit("__", 1)[1] if "__" in column else "part"
+                suffix = column.rsplit("__", 1)[1] if "__" in column else "part"  # a count: NaN-filled floats as a part
                 values = np.full(size, _PAIR_DEFAULTS[suffix], dtype=_PAIR_DTYPES[suffix])
                 values[target] = rows[column].to_numpy(dtype=values.dtype, na_value=_PAIR_DEFAULTS[suffix])[source]
                 grid[column] = values
