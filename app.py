@@ -1,17 +1,27 @@
-"""UCJ coverage dashboard: Streamlit entry point (``streamlit run app.py``)."""
+"""UCJ coverage dashboard: Streamlit entry point (``streamlit run app.py``).
+
+Each session runs this file as its script (``__main__``). ``streamlit run app.py`` also imports it as a module, to
+serve the ``st.App`` declared below: that app warms what a first visit needs as the server starts (ui/warmup.py).
+"""
 
 import streamlit as st
 
-from ucj_dash import admin
-from ui import entry, loaders, state, widgets
+if __name__ != "__main__":  # imported by `streamlit run` (or an ASGI server): the server, not a session
+    from ui import warmup
 
-st.set_page_config(page_title="UCJ — Cakupan Jamsostek", page_icon="🗺️", layout="wide")
-lang = state.current_lang()
+    app = st.App(__file__, lifespan=warmup.lifespan)
+else:
+    from ucj_dash import admin
+    from ui import entry, loaders, state, widgets
 
-# Public mode without an admin login: the data page is only a login form.
-page = st.navigation(entry.pages(lang, admin.may_manage_data(st.session_state.get(admin.SESSION_KEY, False), st.secrets)))
-entry.app_ran()
-# after st.navigation, so that the sidebar lists only these pages while a first build runs
-loaders.ensure_built(lang)
-widgets.sources_sidebar(lang)
-page.run()
+    st.set_page_config(page_title="UCJ — Cakupan Jamsostek", page_icon="🗺️", layout="wide")
+    lang = state.current_lang()
+
+    # Public mode without an admin login: the data page is only a login form.
+    page = st.navigation(entry.pages(lang, admin.may_manage_data(st.session_state.get(admin.SESSION_KEY, False), st.secrets)))
+    entry.app_ran()
+    # after st.navigation, so that the sidebar lists only these pages while a first build runs
+    loaders.ensure_built(lang)
+    if not (entry.is_map_page(page) and state.map_first()):  # on a first visit the map comes before the sidebar's controls
+        widgets.sources_sidebar(lang)
+    page.run()

@@ -1,15 +1,20 @@
-"""Browser benchmark of the map page: first load, drill-down latency and bytes, server memory.
+"""Browser benchmark of the map page (1920×1080): first map on screen, drill-down latency and bytes, server memory.
 
 Starts its own ``streamlit run app.py`` on a free port, drives Debian's Chromium
 with Playwright and prints each figure, then a summary next to the budgets of
 the issue. It reports, it does not assert: a missed budget still exits 0.
 
-    .venv/bin/python bench/bench_map.py [--drills 20] [--extra-sessions 3]
+First map: from the start of the navigation to the first animation frame that shows every region of the
+national map at rest, by the page's own clock (tests/e2e/leaflet_probe.py, DRAWN_AT_INIT_JS); the time until
+Playwright saw it is printed beside it. Drills: from the click until Playwright sees the children drawn.
+
+    .venv/bin/python bench/bench_map.py [--drills 20] [--extra-sessions 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import socket
@@ -28,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.leaflet_probe import (  # noqa: E402
     CHROMIUM_ARGS,
+    DRAWN_AT_INIT_JS,
     DRAWN_CODES_JS,
     HIT_POINT_JS,
     MAP_DRAWN_JS,
@@ -37,11 +43,14 @@ from ucj_dash.geography import boundaries  # noqa: E402
 from ucj_dash.geography.regions import Level, Registry, level_of  # noqa: E402
 
 CHROMIUM = os.environ.get("UCJ_CHROMIUM", "/usr/bin/chromium")
-VIEWPORT = {"width": 1400, "height": 1000}
+VIEWPORT = {"width": 1920, "height": 1080}  # the projector of a meeting (issue 14)
 TIMEOUT_MS = 60_000
 QUIET_S = 0.5  # no websocket frame for this long: the rerun is over
 MB = 1_000_000
-BUDGET = {"median_s": 0.6, "worst_s": 1.5, "bytes": 1 * MB, "first_load_s": 3.0, "rss": 800 * MB, "per_session": 30 * MB}
+KB = 1_000
+# issue 14: first map of a fresh session on a warm server, first visit after a server start, drills
+BUDGET = {"median_s": 0.45, "worst_s": 1.2, "bytes": 200 * KB, "first_load_s": 1.5, "cold_load_s": 3.0, "rss": 800 * MB,
+          "per_session": 30 * MB}
 
 class Server:
     """``streamlit run app.py`` in its own process group."""
@@ -115,12 +124,17 @@ class Session:
         while time.monotonic() - self.last_frame < QUIET_S:
             self.page.wait_for_timeout(50)
 
-    def open(self, codes: set[str]) -> float:
-        """Load the app and return the seconds until the national map is drawn."""
+    def open(self, codes: set[str]) -> tuple[float, float]:
+        """Load the app; return the seconds from the start of navigation to the first frame that shows the national
+        map (by the page's own clock), and the seconds until Playwright saw it (its round trips to a busy browser
+        add up to ~0.7 s, none of which the user waits for)."""
+        self.page.add_init_script(DRAWN_AT_INIT_JS % {"want": json.dumps(sorted(codes))})
         t0 = time.perf_counter()
         self.page.goto(self.url)
         self.wait_drawn(codes)
-        return time.perf_counter() - t0
+        seen = time.perf_counter() - t0
+        self.page.wait_for_function("() => window.__ucjDrawnAt !== undefined")
+        return self.page.evaluate("() => window.__ucjDrawnAt") / 1000, seen
 
     def click_point(self, code: str) -> tuple[float, float] | None:
         """Page coordinates of a point of region ``code`` on the map, with the whole map in view
@@ -187,6 +201,10 @@ def drill(session: Session, n: int, national: set[str]) -> tuple[list[float], li
     return times, sizes, resets
 
 
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def verdict(value: float, budget: float) -> str:
     return "ok" if value <= budget else "OVER"
 
@@ -194,8 +212,9 @@ def verdict(value: float, budget: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--drills", type=int, default=20)
-    parser.add_argument("--extra-sessions", type=int, default=3)
+    parser.add_argument("--extra-sessions", type=int, default=5)
     args = parser.parse_args()
+    print(f"load average before: {load_average()} (other work on the machine slows every figure)")
     if not Path(CHROMIUM).is_file():
         raise SystemExit(f"Chromium not found at {CHROMIUM} (make browser, or set UCJ_CHROMIUM)")
     national = set(Registry.load(boundaries.layers_dir() / "regions.parquet").children("ID"))
@@ -208,9 +227,9 @@ def main() -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             main_session = Session(browser, server.url)
-            cold = main_session.open(national)
+            cold, cold_seen = main_session.open(national)
             main_session.settle()
-            print(f"first load, first session after server start: {cold:.2f} s")
+            print(f"first map, first visit after server start: {cold:.2f} s (Playwright saw it after {cold_seen:.2f} s)")
 
             print(f"{args.drills} drills (click → children drawn, websocket bytes received):")
             times, sizes, resets = drill(main_session, args.drills, national)
@@ -223,11 +242,12 @@ def main() -> None:
             loads, rss_steps, extra = [], [rss_warm], []
             for i in range(args.extra_sessions):
                 session = Session(browser, server.url)
-                loads.append(session.open(national))
+                drawn, seen = session.open(national)
+                loads.append(drawn)
                 session.settle()
                 extra.append(session)
                 rss_steps.append(server.rss())
-                print(f"extra session {i + 1}: first load {loads[-1]:.2f} s, server RSS {rss_steps[-1] / MB:.0f} MB "
+                print(f"extra session {i + 1}: first map {drawn:.2f} s (Playwright: {seen:.2f} s), server RSS {rss_steps[-1] / MB:.0f} MB "
                       f"(+{(rss_steps[-1] - rss_steps[-2]) / MB:.1f} MB)")
             for session in [main_session, *extra]:
                 session.close()
@@ -238,18 +258,19 @@ def main() -> None:
     per_session = (rss_steps[-1] - rss_warm) / max(len(extra), 1)
     warm_load = statistics.median(loads) if loads else float("nan")
     rows = [
-        ("first load, fresh session (warm server)", f"{warm_load:.2f} s", f"≤ {BUDGET['first_load_s']} s", verdict(warm_load, BUDGET["first_load_s"])),
-        ("first load, first session (cold server)", f"{cold:.2f} s", f"≤ {BUDGET['first_load_s']} s", verdict(cold, BUDGET["first_load_s"])),
+        (f"first map, fresh session (warm server, median of {len(loads)})", f"{warm_load:.2f} s", f"≤ {BUDGET['first_load_s']} s",
+         verdict(warm_load, BUDGET["first_load_s"])),
+        ("first map, first visit after server start", f"{cold:.2f} s", f"≤ {BUDGET['cold_load_s']} s", verdict(cold, BUDGET["cold_load_s"])),
         ("drill, median", f"{statistics.median(times):.3f} s", f"≤ {BUDGET['median_s']} s", verdict(statistics.median(times), BUDGET["median_s"])),
-        ("drill, worst", f"{max(times):.3f} s", f"≤ {BUDGET['worst_s']} s", verdict(max(times), BUDGET["worst_s"])),
-        ("bytes per drill, median", f"{statistics.median(sizes) / 1000:.0f} kB", "≤ 1 MB", verdict(statistics.median(sizes), BUDGET["bytes"])),
-        ("bytes per drill, worst", f"{max(sizes) / 1000:.0f} kB", "≤ 1 MB", verdict(max(sizes), BUDGET["bytes"])),
+        (f"drill, worst of {len(times)}", f"{max(times):.3f} s", f"≤ {BUDGET['worst_s']} s", verdict(max(times), BUDGET["worst_s"])),
+        ("bytes per drill, median", f"{statistics.median(sizes) / 1000:.0f} kB", "≤ 200 kB", verdict(statistics.median(sizes), BUDGET["bytes"])),
+        ("bytes per drill, worst", f"{max(sizes) / 1000:.0f} kB", "≤ 200 kB", verdict(max(sizes), BUDGET["bytes"])),
         ("server RSS after warming every level", f"{rss_warm / MB:.0f} MB", "≤ 800 MB", verdict(rss_warm, BUDGET["rss"])),
         (f"server RSS per extra session ({len(extra)} opened)", f"{per_session / MB:+.1f} MB", "≤ +30 MB", verdict(per_session, BUDGET["per_session"])),
     ]
-    print("\n== Summary (MB = 10^6 bytes) ==")
+    print(f"\n== Summary (kB = 10^3, MB = 10^6 bytes; load average after: {load_average()}) ==")
     for name, value, budget, ok in rows:
-        print(f"{name:<45} {value:>10}   budget {budget:<9} {ok}")
+        print(f"{name:<52} {value:>10}   budget {budget:<9} {ok}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from ucj_dash.text.i18n import t
 from ucj_dash.text.markup import markdown as md
 from ucj_dash.views import drill, mapview, tables
 from ui import entry, exports, loaders, state, widgets
+from ui.assets import MAP_CSS
 
 entry.through_app(__file__)
 
@@ -24,19 +25,19 @@ view, notices, reg, ds, settings, period = state.page_setup()
 lang = view.lang
 metric = METRICS[view.metric]
 since = view.since_for(ds.periods)  # where progress is measured from
+# A browser's first visit gets what is above and under the map first, the sidebar's controls, the search and the
+# figures once the map reports it is drawn (issue 14: the browser creates the map only after every kind of element
+# sent with it).
+map_first = state.map_first()
 
-st.markdown(
-    "<style>.block-container{padding-top:2.2rem}</style>"
-    f"<h3 style='margin:0 0 .1rem 0'>{t('app.title', lang)}</h3>",
-    unsafe_allow_html=True,
-)
+# the title below Streamlit's top bar, the width for the map (a 1920×1080 projector first)
+st.markdown(f"<style>{MAP_CSS}</style><h3 style='margin:0 0 .1rem 0'>{t('app.title', lang)}</h3>", unsafe_allow_html=True)
 st.caption(t("app.subtitle", lang))
 widgets.simulated_banner(ds, lang)
-for notice in notices:
+for notice in state.kept_notices(view, notices):
     st.info(f"{notice.markdown(lang)} {t('notice.fallback', lang) if notice.key.startswith('error.') else ''}", icon="ℹ️")
 if notices:  # the link is repaired, so reloading or sharing it shows the valid view
     state.set_view(view)
-widgets.language_switch(view)
 
 
 def go(**changes) -> None:
@@ -44,26 +45,72 @@ def go(**changes) -> None:
 
 
 def on_map_click() -> None:
-    drawn = (st.session_state.get("map") or {}).get("last_active_drawing") or {}
+    value = st.session_state.get("map") or {}
+    state.map_drawn(report=bool(value.get("drawn")))  # any value from the map (a click, or its report) says it is drawn
+    drawn = value.get("last_active_drawing") or {}
     code = (drawn.get("properties") or {}).get("code")
     if code:
         current = state.current_view()[0]
         state.set_view(drill.click(current, code, loaders.registry()))
 
 
-# ---- controls: what to find and what to show on top; display options in the sidebar
-c_search, c_metric = st.columns([3, 2])
-with c_search:
-    widgets.region_search(lang, lambda code: go(region=code))
-with c_metric:
-    st.session_state["metric_w"] = view.metric
-    st.selectbox(
-        t("map.metric", lang),
-        list(METRICS),
-        format_func=lambda k: t("metric." + k, lang),
-        key="metric_w",
-        on_change=lambda: go(metric=st.session_state["metric_w"]),
+# ---- breadcrumb
+with st.container(horizontal=True, gap="small", key="breadcrumb"):
+    crumbs = drill.breadcrumb(view, reg)
+    for i, (code, name) in enumerate(crumbs):
+        st.button(
+            ("› " if i else "") + name,
+            key=f"crumb_{code}",
+            on_click=go,
+            kwargs={"region": code},
+            disabled=code == view.region,
+            type="tertiary",
+        )
+    if view.region != "ID":
+        st.button(t("map.up", lang), key="crumb_up", on_click=lambda: state.set_view(drill.up(state.current_view()[0])))
+
+# ---- data for this view
+parent = view.map_parent
+child_level = view.child_level
+table = loaders.children_table_cached(ds.key, parent, period, settings.key(), None, since)
+classes = mapview.classify(table[metric.column], metric, view.classification, settings, lang, parent)
+geoms = loaders.children_geoms(parent, child_level)
+
+# the map takes three quarters of the width (static/map.css gives the figures more on narrower screens)
+left, right = st.container(key="map_body").columns([3, 1], gap="small")
+with left:
+    region_label = reg.name(parent)
+    st.subheader(t("map.children_of", lang, level=t("level." + child_level.key, lang), region=region_label))
+    geojson = loaders.layer_geojson_cached(
+        ds.key, parent, period, metric.key, view.classification, lang, view.selected_village,
+        settings.key(), since,
     )
+    fg = mapview.choropleth_group(geojson, "choropleth", mapview.tooltip_labels(lang))
+    basemap = st.session_state.get("basemap", False)
+    st_folium(  # no center/zoom: the map fits the regions drawn itself, without a zoom animation
+        mapview.base_map(loaders.ASSET_URLS, basemap=basemap, report_drawn=True),
+        key="map",
+        feature_group_to_add=fg,
+        returned_objects=["last_active_drawing", "last_object_clicked"],
+        on_change=on_map_click,
+        height=600,
+        use_container_width=True,
+    )
+    method_label = mapview.method_label(classes, settings, lang)
+    st.markdown(mapview.legend_html(classes, t("metric." + metric.key, lang), method_label, lang, ds.meta.simulated), unsafe_allow_html=True)
+    spread = mapview.spread_alternative(classes) if mapview.one_class(classes) else None
+    if spread:  # one click to the classification that shows the spread
+        st.button(t("legend.one_class.switch", lang, method=t("map.classification." + spread, lang).lower()),
+                  key="show_spread", on_click=go, kwargs={"classification": spread}, icon=":material/palette:")
+    hint = "map.village_hint" if child_level == Level.VILLAGE else "map.click_hint"
+    st.caption(mapview.metric_explain(metric, settings, lang))  # under the map: the map comes first on a projector
+    st.caption(t(hint, lang, child=t("level." + (child_level.child or child_level).key, lang)))
+
+if map_first:  # the rest once the map reports it is drawn (or after a while, should it not)
+    state.rest_of_map_page_later()
+    st.stop()
+
+widgets.language_switch(view)
 with st.sidebar:
     if len(ds.periods) > 1:
         st.session_state["period_w"] = period
@@ -88,61 +135,16 @@ with st.sidebar:
                      help=t("map.since.help", lang))
     st.checkbox(t("map.basemap", lang), key="basemap")
 
-# ---- breadcrumb
-with st.container(horizontal=True, gap="small", key="breadcrumb"):
-    crumbs = drill.breadcrumb(view, reg)
-    for i, (code, name) in enumerate(crumbs):
-        st.button(
-            ("› " if i else "") + name,
-            key=f"crumb_{code}",
-            on_click=go,
-            kwargs={"region": code},
-            disabled=code == view.region,
-            type="tertiary",
-        )
-    if view.region != "ID":
-        st.button(t("map.up", lang), key="crumb_up", on_click=lambda: state.set_view(drill.up(state.current_view()[0])))
-
-# ---- data for this view
-parent = view.map_parent
-child_level = view.child_level
-table = loaders.children_table_cached(ds.key, parent, period, settings.key(), None, since)
-classes = mapview.classify(table[metric.column], metric, view.classification, settings, lang, parent)
-geoms = loaders.children_geoms(parent, child_level)
-
-left, right = st.columns([3, 2], gap="medium")
-with left:
-    region_label = reg.name(parent)
-    st.subheader(t("map.children_of", lang, level=t("level." + child_level.key, lang), region=region_label))
-    st.caption(mapview.metric_explain(metric, settings, lang))
-    geojson = loaders.layer_geojson_cached(
-        ds.key, parent, period, metric.key, view.classification, lang, view.selected_village,
-        settings.key(), since,
+with right:  # what to find and what to show on top (display options in the sidebar), then the figures
+    widgets.region_search(lang, lambda code: go(region=code))
+    st.session_state["metric_w"] = view.metric
+    st.selectbox(
+        t("map.metric", lang),
+        list(METRICS),
+        format_func=lambda k: t("metric." + k, lang),
+        key="metric_w",
+        on_change=lambda: go(metric=st.session_state["metric_w"]),
     )
-    fg = mapview.choropleth_group(geojson, "choropleth", [t("tooltip." + f, lang) for f in ("name", "kind", "code", "value", "period", "source", "note")])
-    bounds = mapview.map_bounds(geoms)
-    basemap = st.session_state.get("basemap", False)
-    st_folium(
-        mapview.base_map(loaders.ASSET_URLS, basemap=basemap),
-        key="map",
-        feature_group_to_add=fg,
-        center=mapview.center(bounds),
-        zoom=mapview.zoom_for(bounds),
-        returned_objects=["last_active_drawing", "last_object_clicked"],
-        on_change=on_map_click,
-        height=540,
-        use_container_width=True,
-    )
-    method_label = mapview.method_label(classes, settings, lang)
-    st.markdown(mapview.legend_html(classes, t("metric." + metric.key, lang), method_label, lang, ds.meta.simulated), unsafe_allow_html=True)
-    spread = mapview.spread_alternative(classes) if mapview.one_class(classes) else None
-    if spread:  # one click to the classification that shows the spread
-        st.button(t("legend.one_class.switch", lang, method=t("map.classification." + spread, lang).lower()),
-                  key="show_spread", on_click=go, kwargs={"classification": spread}, icon=":material/palette:")
-    hint = "map.village_hint" if child_level == Level.VILLAGE else "map.click_hint"
-    st.caption(t(hint, lang, child=t("level." + (child_level.child or child_level).key, lang)))
-
-with right:
     focus = view.region
     focus_name = reg.name(focus)
     st.subheader(t("kpi.figures_for", lang, region=focus_name, period=period))

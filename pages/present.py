@@ -151,7 +151,6 @@ if slide.kind == "title":
 elif slide.kind == "map":
     table = loaders.children_table_cached(ds.key, parent, period, settings.key())
     classes = mapview.classify(table[metric.column], metric, view.classification, settings, lang)
-    geoms = loaders.children_geoms(parent, child_level)
     html_block(
         "<h2>"
         + E(t("present.heading.map", lang, metric=t("metric." + metric.key, lang), level=t("level." + child_level.key, lang),
@@ -162,15 +161,12 @@ elif slide.kind == "map":
         ds.key, parent, period, metric.key, view.classification, lang, view.selected_village, settings.key()
     )
     fg = mapview.choropleth_group(
-        geojson, "choropleth", [t("tooltip." + f, lang) for f in ("name", "kind", "code", "value", "period", "source", "note")]
+        geojson, "choropleth", mapview.tooltip_labels(lang)
     )
-    bounds = mapview.map_bounds(geoms)
     st_folium(
         mapview.base_map(loaders.ASSET_URLS),
         key="present_map",
         feature_group_to_add=fg,
-        center=mapview.center(bounds),
-        zoom=mapview.zoom_for(bounds, width_px=1100, height_px=560),
         returned_objects=[],
         height=580,
         use_container_width=True,

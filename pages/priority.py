@@ -106,8 +106,7 @@ left, right = st.columns([1, 1], gap="medium")
 with left:
     st.subheader(t("priority.map", lang))
     geoms = loaders.children_geoms(parent, level)
-    fg = mapview.choropleth_group(geojson, "bivariate", [t("tooltip." + f, lang) for f in ("name", "kind", "code", "value", "period", "source", "note")])
-    bounds = mapview.map_bounds(geoms)
+    fg = mapview.choropleth_group(geojson, "bivariate", mapview.tooltip_labels(lang))
 
     def on_map_click() -> None:
         drawn = (st.session_state.get("prmap") or {}).get("last_active_drawing") or {}
@@ -116,7 +115,6 @@ with left:
             st.session_state["open_profile"] = code
 
     st_folium(mapview.base_map(loaders.ASSET_URLS), key="prmap", feature_group_to_add=fg,
-              center=mapview.center(bounds), zoom=mapview.zoom_for(bounds),
               returned_objects=["last_active_drawing"], on_change=on_map_click, height=460, use_container_width=True)
     st.markdown(priority.bivariate_legend_html(counts, settings, lang, ds.meta.simulated), unsafe_allow_html=True)
     missing = mapview.without_boundary(ranked, geoms)

@@ -142,11 +142,6 @@ def test_legend_lists_no_data_and_simulated(registry):
     assert html.count('class="ucj-sw"') == 5
 
 
-def test_zoom_fits_bounds():
-    assert mapview.zoom_for((95.0, -11.0, 141.0, 6.0)) <= 5
-    assert mapview.zoom_for((106.7, -6.4, 107.0, -6.1)) >= 9
-
-
 def test_data_and_boundary_counts():
     table = pd.DataFrame({"code": ["53.01", "53.02", "53.03", "53.04"], **{c: np.nan for c in COUNT_COLUMNS}})
     table["employed_workers"] = [10.0, np.nan, np.nan, np.nan]
@@ -155,11 +150,6 @@ def test_data_and_boundary_counts():
     assert [mapview.has_data(row) for _, row in table.iterrows()] == [True, True, False, True]
     assert mapview.regions_with_data(table) == 3
     assert mapview.without_boundary(table, pd.DataFrame({"code": ["53.01", "53.03", "53.04", "53.99"]})) == 1
-
-
-def test_bounds_fall_back_to_indonesia_and_center_is_lat_lng():
-    assert mapview.map_bounds(pd.DataFrame({"code": []})) == mapview.INDONESIA_BOUNDS
-    assert mapview.center((95.0, -11.0, 141.0, 6.0)) == (-2.5, 118.0)
 
 
 def test_method_label_and_metric_explanation_name_the_baseline():

@@ -11,3 +11,6 @@ from pathlib import Path
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 #: the presentation page's key listener, loaded by a hidden same-origin iframe
 PRESENT_KEYS_URL = "app/static/present_keys.js"
+#: the map page's layout (static/map.css), put in the page with its title (in a markdown element, whose script the
+#: browser has loaded already: ``st.html`` would make it load another before the map)
+MAP_CSS = (STATIC_DIR / "map.css").read_text(encoding="utf-8")

@@ -60,6 +60,12 @@ def _page(spec: PageSpec, title: str | None = None):
     return st.Page(spec.file, title=title, icon=spec.icon, url_path=spec.url_path, default=spec.default)
 
 
+def is_map_page(page) -> bool:
+    """Whether ``page`` (one of :func:`pages`, as ``st.navigation`` returns it) is the coverage map."""
+    spec = next(s for s in PAGES if s.file == "pages/map.py")
+    return page.url_path == ("" if spec.default else spec.url_path)  # Streamlit gives the default page the path ""
+
+
 def app_ran() -> None:
     """Called by ``app.py`` once it has declared the pages."""
     global _app_has_run

@@ -31,13 +31,13 @@ from ucj_dash.views import leaflet_speed, mapview
 
 # Leaflet is installed from PyPI (XStatic-Leaflet) and served by this app through a
 # component path, so the map needs no CDN. The component is never rendered.
-_leaflet_assets = components.declare_component("leaflet_assets", path=xstatic.pkg.leaflet.BASE_DIR)
+leaflet_assets = components.declare_component("leaflet_assets", path=xstatic.pkg.leaflet.BASE_DIR)
 
 
 ASSET_URLS = {
     # relative to streamlit-folium's iframe (/component/streamlit_folium.st_folium/index.html)
-    "leaflet_js": f"../{_leaflet_assets.name}/leaflet.js",
-    "leaflet_css": f"../{_leaflet_assets.name}/leaflet.css",
+    "leaflet_js": f"../{leaflet_assets.name}/leaflet.js",
+    "leaflet_css": f"../{leaflet_assets.name}/leaflet.css",
 }
 
 

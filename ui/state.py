@@ -112,3 +112,66 @@ def open_page(page: str, view: drill.View) -> None:
     """Switch to another page on ``view`` (e.g. a region's profile after a click)."""
     st.session_state[VIEW_KEY] = drill.to_query(view)
     st.switch_page(page, query_params=drill.to_query(view))
+
+
+# ---- the map page's first run in a browser (issue 14)
+
+MAP_DRAWN_KEY = "map_drawn"
+_REST_PENDING_KEY = "map_rest_pending"
+#: the rest of the map page comes this long after a :func:`map_first` run even when the map never reports it is drawn
+REST_FALLBACK_S = 4.0
+
+
+def map_first() -> bool:
+    """Whether this run of the map page sends only what is above and under the map (title, breadcrumb, the map and
+    its legend): the runs in a web browser's session until the map reports it is drawn (:func:`map_drawn`); the
+    sidebar's controls, the search and the figures come in the run that report starts.
+
+    The browser creates the map's frame only once it has loaded and drawn every kind of element that came with it
+    (a script each, six requests at a time): on a first visit, the sidebar's controls and the figures held the map
+    back by about 0.6 s (bench/bench_map.py). A client that draws no map gets the whole page in one run (AppTest,
+    the headless client of bench/streamlit_client.py: no web browser's user agent).
+    """
+    if st.session_state.get(MAP_DRAWN_KEY):
+        return False
+    return (st.context.headers.get("User-Agent") or "").startswith("Mozilla/")
+
+
+_REPORT_RERUN_KEY = "map_report_rerun"
+_NOTICES_KEY = "map_link_notices"
+
+
+def map_drawn(report: bool = False) -> None:
+    """The map sent a value, so it is on screen: from now on the map page is sent whole. ``report``: the value is
+    only the map's report that it is drawn (the rerun it starts shows the same view: :func:`kept_notices`)."""
+    st.session_state[MAP_DRAWN_KEY] = True
+    if report:
+        st.session_state[_REPORT_RERUN_KEY] = True
+
+
+def kept_notices(view: drill.View, notices: list[UserError]) -> list[UserError]:
+    """The notices to show about the link: this run's; in the rerun the map's report starts, the run's before (the
+    link was repaired in it, so this run finds nothing wrong, but the user has not seen the notices go by)."""
+    report_rerun = st.session_state.pop(_REPORT_RERUN_KEY, False)
+    if notices:
+        st.session_state[_NOTICES_KEY] = (drill.to_query(view), notices)
+        return notices
+    kept = st.session_state.pop(_NOTICES_KEY, None)
+    if report_rerun and kept and kept[0] == drill.to_query(view):
+        return kept[1]
+    return []
+
+
+def rest_of_map_page_later() -> None:
+    """In a :func:`map_first` run: should the map never report (its script failed to load), the rest of the page
+    comes after :data:`REST_FALLBACK_S` all the same."""
+    st.session_state[_REST_PENDING_KEY] = False
+
+    @st.fragment(run_every=REST_FALLBACK_S)
+    def fallback() -> None:
+        if st.session_state.get(_REST_PENDING_KEY):  # a timed rerun: the report did not come
+            map_drawn()
+            st.rerun(scope="app")
+        st.session_state[_REST_PENDING_KEY] = True
+
+    fallback()

@@ -4,6 +4,8 @@ streamlit-folium exposes the map as ``window.map``; each drawn layer carries its
 GeoJSON feature, whose ``code`` property is the region code.
 """
 
+import json
+
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 MAP_PATH = "path.leaflet-interactive"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -40,3 +42,33 @@ HIT_POINT_JS = """(code) => {
   }
   return null;
 }"""
+
+# Where the drawn regions are in the map, in pixels of the map's container: the box around all of them
+# ({left, right, top, bottom}) and the map's size ({width, height}); null when no region is drawn.
+DRAWN_EXTENT_JS = """() => {
+  if (!(window.L && window.map instanceof L.Map)) return null;
+  const b = L.latLngBounds([]);
+  window.map.eachLayer(l => { if (l.feature && l._path && l._path.isConnected) b.extend(l.getBounds()); });
+  if (!b.isValid()) return null;
+  const nw = window.map.latLngToContainerPoint(b.getNorthWest()), se = window.map.latLngToContainerPoint(b.getSouthEast());
+  const size = window.map.getSize();
+  return {left: nw.x, right: se.x, top: nw.y, bottom: se.y, width: size.x, height: size.y};
+}"""
+
+# For context.add_init_script: in the top page, a check on every animation frame from its start that records in
+# window.__ucjDrawnAt when the map (in its same-origin frame) first draws exactly the regions `want` at rest:
+# milliseconds since the page's navigation started, by the page's own clock, so that the figure does not depend
+# on when the test gets to ask. Fill in with DRAWN_AT_INIT_JS % {"want": json.dumps(sorted(codes))}.
+DRAWN_AT_INIT_JS = """(() => {
+  if (window.top !== window) return;
+  const want = %(want)s;
+  const check = () => {
+    const frame = document.querySelector('%(iframe)s');
+    const w = frame && frame.contentWindow;
+    try {
+      if (w && w.map && w.eval('(' + %(drawn)s + ')')(want)) { window.__ucjDrawnAt = performance.now(); return; }
+    } catch (e) { /* the frame is between documents */ }
+    requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})();""".replace("%(iframe)s", MAP_IFRAME.replace("'", "\\'")).replace("%(drawn)s", json.dumps(MAP_DRAWN_JS))

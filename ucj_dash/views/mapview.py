@@ -352,33 +352,8 @@ def layer_geojson(table: pd.DataFrame, geoms: pd.DataFrame, metric: Metric | Non
     return feature_collection(merged["code"].tolist(), names, merged["geometry"].to_numpy(), props)
 
 
+#: (min lng, min lat, max lng, max lat): what the map shows when a view draws no region (none has a boundary)
 INDONESIA_BOUNDS = (95.0, -11.0, 141.0, 6.0)
-
-
-def map_bounds(geoms: pd.DataFrame) -> tuple[float, float, float, float]:
-    """(min lng, min lat, max lng, max lat) of a layer in degrees; Indonesia's for an empty layer."""
-    if not len(geoms):
-        return INDONESIA_BOUNDS
-    return tuple(float(x) for x in geoms.total_bounds)
-
-
-def center(bounds) -> tuple[float, float]:
-    """(lat, lng) of the middle of ``bounds`` (min lng, min lat, max lng, max lat), as Leaflet takes it."""
-    minx, miny, maxx, maxy = bounds
-    return (miny + maxy) / 2, (minx + maxx) / 2
-
-
-def zoom_for(bounds, width_px: int = 500, height_px: int = 520) -> float:
-    """Leaflet zoom (in half steps) that fits ``bounds`` into a map of the given size."""
-    minx, miny, maxx, maxy = bounds
-
-    def merc(lat):
-        return math.log(math.tan(math.pi / 4 + math.radians(max(min(lat, 85), -85)) / 2))
-
-    dx = max(maxx - minx, 1e-4) / 360
-    dy = max(merc(maxy) - merc(miny), 1e-6) / (2 * math.pi)
-    zoom = math.floor(2 * min(math.log2(width_px / 256 / dx), math.log2(height_px / 256 / dy))) / 2
-    return max(3.0, min(zoom, 16.0))
 
 
 _NODATA_PATTERN_JS = """
@@ -411,18 +386,86 @@ _NODATA_PATTERN_JS = """
 """
 
 
-class _Script(folium.MacroElement):
-    """A raw script run once the map exists (``%(map)s`` is the map variable)."""
+# The view fits the regions drawn, at once: streamlit-folium's own ``center``/``zoom`` start a Leaflet
+# zoom animation after each drill, and a click during it lands wherever the moving regions happen to be
+# (another region or the sea: the click was lost). Fitting here also uses the map's real size, so the
+# region fills the map (Indonesia its width at the national view).
+_FIT_JS = """
+(function () {
+  var map = %(map)s;
+  var fallback = L.latLngBounds([[%(south)s, %(west)s], [%(north)s, %(east)s]]);
+  var pending = false, fitted = null, atFit = false, fitting = false, reported = !%(report)s;
+  function drawnBounds() {
+    var b = L.latLngBounds([]);
+    map.eachLayer(function (l) { if (l.feature && l.getBounds) { b.extend(l.getBounds()); } });
+    return b.isValid() ? b : fallback;
+  }
+  function fit(b) {
+    fitting = true;
+    try { map.fitBounds(b, {animate: false, padding: [10, 10]}); } finally { fitting = false; }
+    fitted = b; atFit = true;
+    if (!reported) { reported = true; setTimeout(report, 0); }
+  }
+  // Tell the app the map is drawn (once per map): a value with "drawn" beside streamlit-folium's own, which stays its
+  // reference, so that it sends nothing for it.
+  function report() {
+    var g = window.__GLOBAL_DATA__, S = window.Streamlit;
+    if (g && S) { S.setComponentValue(Object.assign({}, g.previous_data, {drawn: true})); }
+  }
+  // A new set of regions (a drill, another metric) is added in one go: fit once it is all there, in the same
+  // task (before the browser paints or takes a click), and only when the regions' bounds changed.
+  map.on('layeradd', function (e) {
+    if (pending || !(e.layer.feature || e.layer instanceof L.GeoJSON)) { return; }
+    pending = true;
+    Promise.resolve().then(function () {
+      pending = false;
+      var b = drawnBounds();
+      if (!fitted || !b.equals(fitted)) { fit(b); }
+    });
+  });
+  // The page's layout can change the map's width after it is drawn: fit again unless the user moved the map.
+  map.on('movestart zoomstart', function () { if (!fitting) { atFit = false; } });
+  map.on('resize', function () { if (atFit) { fit(fitted); } });
+})();
+"""
 
-    def __init__(self, js: str):
+# streamlit-folium sends a click to the app 250 ms after it (a debounce for drawings and pans). A click on a
+# region is sent at once here, with exactly the value streamlit-folium would send (keys in its order), which
+# it then finds unchanged and does not send again. Region layers handle a click before the map does.
+_CLICK_JS = """
+(function () {
+  var map = %(map)s;
+  var KEYS = ['last_object_clicked', 'last_object_clicked_count', 'last_object_clicked_tooltip',
+              'last_object_clicked_popup', 'all_drawings', 'last_active_drawing'];
+  map.on('click', function (e) {
+    var g = window.__GLOBAL_DATA__, S = window.Streamlit;
+    if (!g || !S || g.wrap_longitude || !g.returned_objects || g.last_object_clicked !== e.latlng) { return; }
+    if (!g.returned_objects.every(function (k) { return KEYS.indexOf(k) >= 0; })) { return; }
+    var data = {};
+    KEYS.forEach(function (k) { if (g.returned_objects.indexOf(k) >= 0) { data[k] = g[k]; } });
+    if (JSON.stringify(data) !== JSON.stringify(g.previous_data)) {
+      g.previous_data = data;
+      S.setComponentValue(data);
+    }
+  });
+})();
+"""
+
+
+class _Script(folium.MacroElement):
+    """A raw script run once the map exists (``%(map)s`` is the map variable, ``params`` fill the other
+    ``%(name)s``)."""
+
+    def __init__(self, js: str, **params):
         super().__init__()
         self._js = js
+        self._params = params
         from jinja2 import Template
 
         self._template = Template("{% macro script(this, kwargs) %}" + "{{ this.js() }}" + "{% endmacro %}")
 
     def js(self) -> str:
-        return self._js % {"map": self._parent.get_name()}
+        return self._js % {"map": self._parent.get_name(), **self._params}
 
 
 class _Css(folium.MacroElement):
@@ -433,25 +476,41 @@ class _Css(folium.MacroElement):
         self._template = Template("{% macro header(this, kwargs) %}<style>" + css + "</style>{% endmacro %}")
 
 
-def base_map(asset_urls: dict[str, str] | None = None, basemap: bool = False) -> folium.Map:
-    """The constant base map: no tiles (works offline), the no-data hatch defined.
+def base_map(asset_urls: dict[str, str] | None = None, basemap: bool = False, report_drawn: bool = False) -> folium.Map:
+    """The constant base map: no tiles (works offline), the no-data hatch defined; it fits the regions drawn
+    without animation (Indonesia when none is drawn) and sends a click on a region at once.
 
     ``asset_urls`` maps ``leaflet_js``/``leaflet_css`` to URLs the app serves
-    itself; with them, the map loads nothing from a CDN.
+    itself; with them, the map loads nothing from a CDN. Give ``st_folium`` no
+    ``center`` or ``zoom``: it would animate to them. With ``report_drawn``, the
+    map sends a value ``{..., "drawn": true}`` once its first regions are drawn.
     """
 
     class OfflineMap(folium.Map):
         default_js = [("leaflet", asset_urls["leaflet_js"])] if asset_urls else folium.Map.default_js
         default_css = [("leaflet_css", asset_urls["leaflet_css"])] if asset_urls else folium.Map.default_css
 
-    m = OfflineMap(location=[-2.5, 118.0], zoom_start=5, tiles=None, control_scale=True, min_zoom=3,
-                   max_bounds=True, zoom_snap=0.5, prefer_canvas=False)
+    west, south, east, north = INDONESIA_BOUNDS
+    # zoom_snap 0: the fit is exact (a region fills the map's width or height), any zoom level is drawn sharp
+    m = OfflineMap(location=[(south + north) / 2, (west + east) / 2], zoom_start=5, tiles=None, control_scale=True,
+                   min_zoom=3, max_bounds=True, zoom_snap=0, prefer_canvas=False)
     if basemap:
         folium.TileLayer("OpenStreetMap", attr="© OpenStreetMap contributors").add_to(m)
     m.get_root().header.add_child(_Css(".leaflet-container{background:#dfe9f3 !important;font:13px/1.4 sans-serif}"
         ".leaflet-tooltip{white-space:normal;min-width:220px;max-width:320px}"))
     m.add_child(_Script(_NODATA_PATTERN_JS))
+    m.add_child(_Script(_FIT_JS, west=west, south=south, east=east, north=north, report=str(report_drawn).lower()))
+    m.add_child(_Script(_CLICK_JS))
     return m
+
+
+#: the feature properties a region's tooltip shows, in order (:func:`choropleth_group`)
+TOOLTIP_FIELDS = ("name", "kind", "code", "value", "period", "source", "note")
+
+
+def tooltip_labels(lang: str) -> list[str]:
+    """The labels of :data:`TOOLTIP_FIELDS` in ``lang``."""
+    return [t("tooltip." + f, lang) for f in TOOLTIP_FIELDS]
 
 
 def choropleth_group(geojson: str, name: str, tooltip_aliases: list[str]) -> folium.FeatureGroup:
@@ -468,7 +527,7 @@ def choropleth_group(geojson: str, name: str, tooltip_aliases: list[str]) -> fol
         },
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(
-            fields=["name", "kind", "code", "value", "period", "source", "note"],
+            fields=list(TOOLTIP_FIELDS),
             aliases=tooltip_aliases,
             sticky=True,
         ),
