@@ -35,8 +35,6 @@ import streamlit_folium
 #: where jinja's syntax starts (expressions, statements, comments; line statements are off): a closing
 #: ``}}`` alone, as compact JSON has it, is plain text to jinja
 _SYNTAX = re.compile(r"\{[{%#]")
-#: below this size, compiling is cheap and the ordinary jinja template is kept
-_VERBATIM_MIN_CHARS = 2048
 
 
 class Verbatim:
@@ -52,10 +50,19 @@ class Verbatim:
 
 
 def template(source, *args, **kwargs):
-    """``jinja2.Template(source)``, or :class:`Verbatim` for a long text without template syntax."""
-    if not args and not kwargs and isinstance(source, str) and len(source) >= _VERBATIM_MIN_CHARS and not _SYNTAX.search(source):
+    """``jinja2.Template(source)``; :class:`Verbatim` for a text without template syntax (folium renders each
+    element's script and makes it the template of another element: unique, ids in it, ~1 ms to compile each);
+    a template is compiled once per text (it keeps no state between renders)."""
+    if args or kwargs or not isinstance(source, str):
+        return jinja2.Template(source, *args, **kwargs)
+    if not _SYNTAX.search(source):
         return Verbatim(source)
-    return jinja2.Template(source, *args, **kwargs)
+    return _compiled(source)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> jinja2.Template:
+    return jinja2.Template(source)
 
 
 class EncodedCollection(dict):

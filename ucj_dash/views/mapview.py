@@ -141,7 +141,7 @@ def indicator_rows(dataset: Figures, codes: list[str], period: str, settings: Se
     counts = dataset.at(period).reindex(codes).drop(columns="level")
     out = pd.concat([counts, indicators.compute(counts, settings)], axis=1)
     if since is not None and since in dataset.periods:
-        then = indicators.compute(dataset.at(since).reindex(codes).drop(columns="level"), settings)["ucj_coverage_pct"]
+        then = indicators.pct(*indicators.pair_sums(dataset.at(since).reindex(codes), "ucj"))
         out[indicators.CHANGE_COLUMN] = indicators.coverage_change(out["ucj_coverage_pct"], then)
     else:
         out[indicators.CHANGE_COLUMN] = np.nan
@@ -460,9 +460,7 @@ class _Script(folium.MacroElement):
         super().__init__()
         self._js = js
         self._params = params
-        from jinja2 import Template
-
-        self._template = Template("{% macro script(this, kwargs) %}" + "{{ this.js() }}" + "{% endmacro %}")
+        self._template = leaflet_speed.template("{% macro script(this, kwargs) %}{{ this.js() }}{% endmacro %}")
 
     def js(self) -> str:
         return self._js % {"map": self._parent.get_name(), **self._params}
@@ -471,9 +469,7 @@ class _Script(folium.MacroElement):
 class _Css(folium.MacroElement):
     def __init__(self, css: str):
         super().__init__()
-        from jinja2 import Template
-
-        self._template = Template("{% macro header(this, kwargs) %}<style>" + css + "</style>{% endmacro %}")
+        self._template = leaflet_speed.template("{% macro header(this, kwargs) %}<style>" + css + "</style>{% endmacro %}")
 
 
 def base_map(asset_urls: dict[str, str] | None = None, basemap: bool = False, report_drawn: bool = False) -> folium.Map:
