@@ -11,8 +11,10 @@ if __name__ != "__main__":  # imported by `streamlit run` (or an ASGI server): t
 
     app = st.App(__file__, lifespan=warmup.lifespan)
 else:
+    import contextlib
+
     from ucj_dash import admin
-    from ui import entry, loaders, state, widgets
+    from ui import admission, entry, loaders, state, widgets
 
     st.set_page_config(page_title="UCJ — Cakupan Jamsostek", page_icon="🗺️", layout="wide")
     lang = state.current_lang()
@@ -22,6 +24,8 @@ else:
     entry.app_ran()
     # after st.navigation, so that the sidebar lists only these pages while a first build runs
     loaders.ensure_built(lang)
-    if not (entry.is_map_page(page) and state.map_first()):  # on a first visit the map comes before the sidebar's controls
-        widgets.sources_sidebar(lang)
-    page.run()
+    # a few runs at once: under load they finish sooner one after another (ui/admission.py)
+    with admission.turn() if entry.waits_its_turn(page) else contextlib.nullcontext():
+        if not (entry.is_map_page(page) and state.map_first()):  # on a first visit the map comes before the sidebar's controls
+            widgets.sources_sidebar(lang)
+        page.run()

@@ -66,6 +66,12 @@ def is_map_page(page) -> bool:
     return page.url_path == ("" if spec.default else spec.url_path)  # Streamlit gives the default page the path ""
 
 
+def waits_its_turn(page) -> bool:
+    """Whether ``page``'s runs take turns with the others (:mod:`ui.admission`): every page but the data page,
+    whose runs wait on an upload's check or hold back a wrong password, and must not hold up the visitors."""
+    return page.url_path != next(s for s in PAGES if s.file == "pages/data.py").url_path
+
+
 def app_ran() -> None:
     """Called by ``app.py`` once it has declared the pages."""
     global _app_has_run
