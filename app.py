@@ -11,8 +11,6 @@ if __name__ != "__main__":  # imported by `streamlit run` (or an ASGI server): t
 
     app = st.App(__file__, lifespan=warmup.lifespan)
 else:
-    import contextlib
-
     from ucj_dash import admin
     from ui import admission, entry, loaders, state, widgets
 
@@ -25,7 +23,7 @@ else:
     # after st.navigation, so that the sidebar lists only these pages while a first build runs
     loaders.ensure_built(lang)
     # a few runs at once: under load they finish sooner one after another (ui/admission.py)
-    with admission.turn() if entry.waits_its_turn(page) else contextlib.nullcontext():
+    with admission.turn(waits=entry.waits_its_turn(page)):
         if not (entry.is_map_page(page) and state.map_first()):  # on a first visit the map comes before the sidebar's controls
             widgets.sources_sidebar(lang)
         page.run()

@@ -488,8 +488,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=120, help="seconds of load per run")
     parser.add_argument("--ramp", type=float, default=10, help="seconds over which the sessions start")
     parser.add_argument("--pause", type=float, default=1.0, help="think time after each run (s)")
-    parser.add_argument("--linger", type=float, nargs="+", default=[30],
-                        help="seconds after all sessions disconnected at which to sample RSS (e.g. 30 150)")
+    parser.add_argument("--linger", type=float, nargs="+", default=[60],
+                        help="seconds after all sessions disconnected at which to sample RSS (the server drops a closed "
+                             "tab's session after server.disconnectedSessionTTL = 30 s, then releases memory when idle)")
     parser.add_argument("--timeout", type=float, default=30, help="a run taking longer fails its session (s)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--url", help="drive this running server instead of starting one (no RSS figures)")

@@ -15,7 +15,7 @@ from ucj_dash.geography.regions import Level
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
 from ucj_dash.text.markup import markdown as md
-from ucj_dash.views import drill, mapview, tables
+from ucj_dash.views import drill, mapview
 from ui import entry, exports, loaders, state, widgets
 from ui.assets import MAP_CSS
 
@@ -74,7 +74,6 @@ parent = view.map_parent
 child_level = view.child_level
 table = loaders.children_table_cached(ds.key, parent, period, settings.key(), None, since)
 classes = mapview.classify(table[metric.column], metric, view.classification, settings, lang, parent)
-geoms = loaders.children_geoms(parent, child_level)
 
 # the map takes three quarters of the width (static/map.css gives the figures more on narrower screens)
 left, right = st.container(key="map_body").columns([3, 1], gap="small")
@@ -194,8 +193,7 @@ with right:  # what to find and what to show on top (display options in the side
 
     st.markdown(f"**{t('map.table_title', lang, level=t('level.' + child_level.key, lang))}** — "
                 f"{t('map.rank_by', lang, metric=t('metric.' + metric.key, lang))}")
-    shown = tables.map_table(table, metric, set(geoms["code"]), lang)
-    missing_boundary = mapview.without_boundary(table, geoms)
+    shown, improved, missing_boundary = loaders.map_tables_cached(ds.key, parent, period, settings.key(), since, metric.key, lang)
     if missing_boundary:
         st.caption(t("map.no_boundary", lang, n=missing_boundary))
     widgets.region_table(shown, f"table_{parent}", height=380,
@@ -206,7 +204,6 @@ with right:  # what to find and what to show on top (display options in the side
         file_name=export_filename(parent, region_label, period, "csv", ds.meta.simulated),
         mime="text/csv",
     )
-    improved = tables.improved_table(table, lang) if since else None
     if improved is not None and len(improved.frame):
         st.markdown(f"**{t('map.most_improved', lang, level=t('level.' + child_level.key, lang), since=since)}**")
         st.dataframe(improved.frame, hide_index=True, width="stretch", key="most_improved",

@@ -65,13 +65,13 @@ def test_the_kabupaten_map_code_is_unchanged(monkeypatch):
     environment = folium.GeoJson._template.environment
     monkeypatch.setattr(branca.element, "Template", jinja2.Template)
     monkeypatch.setitem(environment.policies, "json.dumps_function", None)
-    plain = _map_code(geojson, monkeypatch)
     monkeypatch.setattr(mapview.leaflet_speed, "geojson_data", lambda text: json.loads(text))  # folium's own parse
+    plain = _map_code(geojson, monkeypatch)
     leaflet_speed.install()
     fast = _map_code(geojson, monkeypatch)
     monkeypatch.undo()
     leaflet_speed.install()
-    fast_data = _map_code(geojson, monkeypatch)  # with the parse cached and the text written as it is
+    fast_data = _map_code(geojson, monkeypatch)  # parsed without coordinates, cached, the text written as it is
     assert len(plain) > 500_000 and fast == plain
     plain_code, plain_layer = _split_data(plain)
     fast_code, fast_layer = _split_data(fast_data)
@@ -101,3 +101,23 @@ def test_a_marked_layer_script_is_made_once_and_equals_streamlit_folium_s(monkey
     assert scripts[0] == scripts[1] == _get_feature_group_string(mapview.choropleth_group(geojson, "choropleth", ["a"] * 7), m)
     assert scripts[2] != scripts[0] and "feature_group_feature_group_0" in scripts[2]
     assert all(any(isinstance(child, folium.FeatureGroup) for child in m_._children.values()) for m_ in maps)  # added
+
+
+def test_the_parsed_collection_keeps_ids_properties_and_geometry_types_but_no_coordinates():
+    square = [[[106.0, -6.0], [107.0, -6.0], [107.0, -7.0], [106.0, -6.0]]]
+    collection = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": "31.71", "properties": {"code": "31.71", "fill": "#fff"},
+         "geometry": {"type": "Polygon", "coordinates": square}},
+        {"type": "Feature", "id": "31.72", "properties": {"code": "31.72", "fill": "#000"},
+         "geometry": {"type": "MultiPolygon", "coordinates": [square, square]}},
+        {"type": "Feature", "id": "31.73", "properties": {"code": "31.73", "fill": "#000"}, "geometry": None},
+    ]}
+    text = json.dumps(collection)
+    parsed = leaflet_speed.EncodedCollection(text)
+    assert parsed.text == text
+    assert parsed["features"] == [
+        {"type": "Feature", "id": "31.71", "properties": {"code": "31.71", "fill": "#fff"}, "geometry": {"type": "Polygon"}},
+        {"type": "Feature", "id": "31.72", "properties": {"code": "31.72", "fill": "#000"}, "geometry": {"type": "MultiPolygon"}},
+        {"type": "Feature", "id": "31.73", "properties": {"code": "31.73", "fill": "#000"}, "geometry": None},
+    ]
+    assert leaflet_speed._dumps(parsed) == text  # what the map is given: the whole text

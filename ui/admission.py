@@ -13,8 +13,10 @@ whole number of at least 1 keeps the default).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -30,10 +32,30 @@ def slots(environ=None) -> int:
 
 
 _turns = threading.BoundedSemaphore(slots())
+_lock = threading.Lock()
+_running = 0
+_started = 0
+_last_end = time.monotonic()
 
 
 @contextmanager
-def turn() -> Iterator[None]:
-    """Hold one of the slots for the body (a page's run), waiting for one to be free."""
-    with _turns:
-        yield
+def turn(waits: bool = True) -> Iterator[None]:
+    """Hold one of the slots for the body (a page's run), waiting for one to be free; with ``waits`` False the run
+    goes at once (it is still counted: :func:`activity`)."""
+    global _running, _started, _last_end
+    with _turns if waits else contextlib.nullcontext():
+        with _lock:
+            _running += 1
+            _started += 1
+        try:
+            yield
+        finally:
+            with _lock:
+                _running -= 1
+                _last_end = time.monotonic()
+
+
+def activity() -> tuple[int, int, float]:
+    """``(runs going on, runs started since the process began, seconds since the last run ended)``."""
+    with _lock:
+        return _running, _started, time.monotonic() - _last_end

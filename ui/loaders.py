@@ -27,7 +27,7 @@ from ucj_dash.datasets.figures import Figures
 from ucj_dash.geography import boundaries
 from ucj_dash.geography.regions import Level, Registry, level_of
 from ucj_dash.text.i18n import t
-from ucj_dash.views import leaflet_speed, mapview
+from ucj_dash.views import leaflet_speed, mapview, tables
 
 # Leaflet is installed from PyPI (XStatic-Leaflet) and served by this app through a
 # component path, so the map needs no CDN. The component is never rendered.
@@ -151,8 +151,10 @@ def display_layer(level: int, parent: str | None = None):
     return boundaries.read_layer(lv, display=True)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
 def children_geoms(parent: str, level: Level):
-    """Display geometry of the regions at ``level`` inside ``parent`` (code, name, geometry).
+    """Display geometry of the regions at ``level`` inside ``parent`` (code, name, geometry; do not modify), kept
+    for the 64 most recent views (a kecamatan's villages are picked out of the kabupaten's layer).
 
     Villages need a ``parent`` at kabupaten level or below (they are stored per kabupaten).
     """
@@ -190,6 +192,18 @@ def layer_geojson_cached(key: tuple, parent, period, metric_key, classification,
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def map_tables_cached(key: tuple, parent: str, period: str, settings_key: tuple, since: str | None, metric_key: str,
+                      lang: str) -> tuple[tables.Table, tables.Table | None, int]:
+    """The map page's tables of ``parent``'s children: ranked by the metric, the most improved since ``since`` (None
+    without it), and how many children have no boundary to draw; cached per view and data version."""
+    table = children_table_cached(key, parent, period, settings_key, None, since)
+    geoms = children_geoms(parent, Level(level_of(parent) + 1))
+    shown = tables.map_table(table, METRICS[metric_key], set(geoms["code"]), lang)
+    improved = tables.improved_table(table, lang) if since else None
+    return shown, improved, mapview.without_boundary(table, geoms)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def coverages_cached(key: tuple, period: str) -> list[str]:
     """:func:`indicators.available_coverages` of a composition's figures in ``period`` (it reads every region)."""
     return indicators.available_coverages(figures(key).at(period))
@@ -220,10 +234,19 @@ def priority_view_cached(key: tuple, parent, level: int, period, settings_key, r
     return ranked, geojson
 
 
+def forget_views() -> None:
+    """Forget what was made for the views visitors asked for (tables, map layers and their code, village
+    geometry, composed frames); the registry, the sources' figures and the national layers stay."""
+    figures_module.forget()
+    leaflet_speed.forget()
+    for cached in (children_table_cached, layer_geojson_cached, map_tables_cached, coverages_cached, profile_cached,
+                   priority_view_cached, display_layer, children_geoms):
+        cached.clear()
+
+
 def forget_datasets() -> None:
     """Forget cached figures and the views made from them: an id freed by a delete may be reused by a later import."""
+    forget_views()
     figures.clear()
-    figures_module.forget()
-    for cached in (children_table_cached, layer_geojson_cached, coverages_cached, profile_cached, priority_view_cached,
-                   _default_composition, _candidates):
+    for cached in (_default_composition, _candidates):
         cached.clear()

@@ -35,6 +35,9 @@ async def lifespan(_app):
     thread = threading.Thread(target=warm_up, name=_THREAD, daemon=True)
     thread.start()
     await asyncio.to_thread(thread.join, WAIT_S)
+    from ui import idle
+
+    idle.start()  # memory back to the system whenever the server is idle
     yield
 
 

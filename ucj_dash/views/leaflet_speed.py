@@ -66,17 +66,28 @@ def _compiled(source: str) -> jinja2.Template:
 
 
 class EncodedCollection(dict):
-    """A parsed GeoJSON collection that remembers its text (do not modify: the text would no longer match)."""
+    """A GeoJSON collection that remembers its text, parsed without its coordinates: each feature keeps its
+    ``id``, ``properties`` and geometry ``type``, all that folium reads of it (the styles, the tooltip's
+    fields); the map gets the text. Do not modify (the text would no longer match).
+
+    Without coordinates the parsed collection is a tenth of the size: a session keeps its last map (its
+    page's widgets hold the page's variables) and the 514 kabupaten/kota parsed whole are ~10 MB.
+    """
 
     def __init__(self, text: str):
-        super().__init__(json.loads(text))
+        data = json.loads(text)
+        for feature in data.get("features") or ():
+            geometry = feature.get("geometry")
+            if isinstance(geometry, dict):
+                feature["geometry"] = {"type": geometry.get("type")}
+        super().__init__(data)
         self.text = text
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=32)
 def geojson_data(text: str) -> EncodedCollection:
-    """The data to give ``folium.GeoJson`` for a GeoJSON text: parsed once per text (4 kept, ~10 MB each
-    for the kabupaten/kota), written back as that very text."""
+    """The data to give ``folium.GeoJson`` for a GeoJSON text: parsed once per text (32 kept: without their
+    coordinates, a few hundred kB at most), written back as that very text."""
     return EncodedCollection(text)
 
 
@@ -121,6 +132,13 @@ def feature_group_string(feature_group: folium.FeatureGroup, map: folium.Map, id
         feature_group._id = f"feature_group_{idx}"
         feature_group.add_to(map)
     return script
+
+
+def forget() -> None:
+    """Drop the kept parses and layer scripts (the compiled templates stay: they are the app's own)."""
+    geojson_data.cache_clear()
+    with _scripts_lock:
+        _SCRIPTS.clear()
 
 
 def install() -> None:

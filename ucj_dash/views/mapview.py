@@ -8,6 +8,7 @@ the children of one region; :func:`classify` bins a metric (mapclassify);
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -472,6 +473,19 @@ class _Css(folium.MacroElement):
         self._template = leaflet_speed.template("{% macro header(this, kwargs) %}<style>" + css + "</style>{% endmacro %}")
 
 
+@functools.lru_cache(maxsize=8)
+def _map_class(asset_urls: tuple[tuple[str, str], ...]) -> type[folium.Map]:
+    """``folium.Map`` loading Leaflet from ``asset_urls`` (``leaflet_js``/``leaflet_css``; CDN when empty): one
+    class per set of URLs, not one per map (a class per rerun is garbage only a full collection frees)."""
+    urls = dict(asset_urls)
+
+    class OfflineMap(folium.Map):
+        default_js = [("leaflet", urls["leaflet_js"])] if urls else folium.Map.default_js
+        default_css = [("leaflet_css", urls["leaflet_css"])] if urls else folium.Map.default_css
+
+    return OfflineMap
+
+
 def base_map(asset_urls: dict[str, str] | None = None, basemap: bool = False, report_drawn: bool = False) -> folium.Map:
     """The constant base map: no tiles (works offline), the no-data hatch defined; it fits the regions drawn
     without animation (Indonesia when none is drawn) and sends a click on a region at once.
@@ -481,11 +495,7 @@ def base_map(asset_urls: dict[str, str] | None = None, basemap: bool = False, re
     ``center`` or ``zoom``: it would animate to them. With ``report_drawn``, the
     map sends a value ``{..., "drawn": true}`` once its first regions are drawn.
     """
-
-    class OfflineMap(folium.Map):
-        default_js = [("leaflet", asset_urls["leaflet_js"])] if asset_urls else folium.Map.default_js
-        default_css = [("leaflet_css", asset_urls["leaflet_css"])] if asset_urls else folium.Map.default_css
-
+    OfflineMap = _map_class(tuple(sorted(asset_urls.items())) if asset_urls else ())
     west, south, east, north = INDONESIA_BOUNDS
     # zoom_snap 0: the fit is exact (a region fills the map's width or height), any zoom level is drawn sharp
     m = OfflineMap(location=[(south + north) / 2, (west + east) / 2], zoom_start=5, tiles=None, control_scale=True,
