@@ -19,7 +19,7 @@ from ucj_dash.datasets import catalog, composition, importer, store, template, w
 from ucj_dash.errors import UserError
 from ucj_dash.text.i18n import t
 from ucj_dash.text.markup import markdown as md
-from ui import entry, loaders, state, widgets
+from ui import admin_session, entry, loaders, state, widgets
 
 entry.through_app(__file__)
 
@@ -50,8 +50,7 @@ def login_form() -> None:
             st.error(t("admin.throttled", lang, minutes=math.ceil(wait_s / 60)))
             st.stop()
         if admin.check_password(password, st.secrets):
-            audit.record("login", "ok", ORIGIN)
-            st.session_state[admin.SESSION_KEY] = True
+            admin_session.login(ORIGIN)  # audited; a login cookie too when a session secret is set
             st.rerun()
         audit.record("login", "failed", ORIGIN)
         time.sleep(WRONG_PASSWORD_DELAY_S)
@@ -60,13 +59,14 @@ def login_form() -> None:
 
 
 public = admin.public_mode(st.secrets)
-if not admin.may_manage_data(st.session_state.get(admin.SESSION_KEY, False), st.secrets):
+if not admin_session.may_manage_data():
     login_form()
 if public:
     st.sidebar.caption(t("admin.logged_in", lang))
+    if admin_session.secret_problem():  # the login lasts only as long as this connection
+        st.sidebar.warning(t(admin_session.secret_problem(), lang, min=admin.SESSION_SECRET_MIN_CHARS))
     if st.sidebar.button(t("admin.logout", lang), key="admin_logout"):
-        audit.record("logout", "ok", ORIGIN)
-        st.session_state[admin.SESSION_KEY] = False
+        admin_session.logout(ORIGIN)  # revoked on every replica, the cookie cleared, audited
         st.rerun()
 
 st.title(t("data.page", lang))

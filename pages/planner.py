@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ucj_dash import admin, audit
+from ucj_dash import audit
 from ucj_dash.analysis import bkbk, cost, funding, scenarios
 from ucj_dash.datasets.dataset import PAIR_BY_KEY
 from ucj_dash.errors import UserError
@@ -22,7 +22,7 @@ from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
 from ucj_dash.text.markup import markdown as md
 from ucj_dash.views import drill, tables
-from ui import entry, planning, state, widgets
+from ui import admin_session, entry, planning, state, widgets
 
 entry.through_app(__file__)
 
@@ -36,7 +36,7 @@ name = reg.name(code)
 params = state.page_params()
 inputs, plan_notices = funding.plan_from_query(params, period)
 notices += plan_notices
-may_manage = admin.may_manage_data(st.session_state.get(admin.SESSION_KEY, False), st.secrets)
+may_manage = admin_session.may_manage_data()
 
 
 def go_to(**changes) -> None:

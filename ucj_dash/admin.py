@@ -15,6 +15,12 @@ imports no Streamlit):
   ``admin_password``): the admin password. In public mode without a password
   the data page stays locked for everyone. Prefer the ``[admin]`` section:
   Streamlit copies top-level string secrets into ``os.environ``.
+- ``UCJ_SESSION_SECRET`` / secret ``[admin] session_secret`` (or top-level
+  ``session_secret``): the key that signs the admin's login cookie, so that a
+  login survives reconnects and works on every replica (at least
+  :data:`SESSION_SECRET_MIN_CHARS` characters, the same on every replica; see
+  :mod:`ucj_dash.admin_sessions`). Without it a login lasts as long as the
+  browser's connection to one server.
 
 The password is compared in constant time (:func:`hmac.compare_digest` on
 SHA-256 digests, so neither content nor length leaks through timing), and is
@@ -30,8 +36,11 @@ from collections.abc import Mapping
 
 #: ``st.session_state`` key that marks an admin session (set by the data page).
 SESSION_KEY = "ucj_admin"
+#: the shortest accepted session secret (characters); ``secrets.token_urlsafe(32)`` gives 43
+SESSION_SECRET_MIN_CHARS = 32
 _TRUE = {"1", "true", "yes", "on", "ya"}
 _PASSWORD_SECRETS = ("admin.password", "admin_password")
+_SESSION_SECRETS = ("admin.session_secret", "session_secret")
 
 
 def _setting(env_name: str, secret_names: tuple[str, ...], secrets: Mapping | None, environ: Mapping | None):
@@ -79,3 +88,19 @@ def check_password(given: str | None, secrets: Mapping | None = None, environ: M
 def may_manage_data(session_is_admin: bool, secrets: Mapping | None = None, environ: Mapping | None = None) -> bool:
     """True when this session may upload, pick the default and delete: always outside public mode."""
     return not public_mode(secrets, environ) or bool(session_is_admin)
+
+
+def session_secret(secrets: Mapping | None = None, environ: Mapping | None = None) -> str | None:
+    """The key that signs admin login cookies, or None when none is configured or it is shorter than
+    :data:`SESSION_SECRET_MIN_CHARS` (a short key could be guessed; :func:`session_secret_problem` says which)."""
+    value = _setting("UCJ_SESSION_SECRET", _SESSION_SECRETS, secrets, environ)
+    value = str(value) if value is not None else ""
+    return value if len(value) >= SESSION_SECRET_MIN_CHARS else None
+
+
+def session_secret_problem(secrets: Mapping | None = None, environ: Mapping | None = None) -> str | None:
+    """Why no login cookie can be issued: ``"missing"``, ``"short"``, or None (the secret is usable)."""
+    value = _setting("UCJ_SESSION_SECRET", _SESSION_SECRETS, secrets, environ)
+    if value in (None, ""):
+        return "missing"
+    return "short" if len(str(value)) < SESSION_SECRET_MIN_CHARS else None

@@ -111,7 +111,7 @@ def import_file(args) -> int:
         composition.use_everywhere(dataset.meta.id)
         audit.record("activate", "ok", "cli", dataset.meta.id)
     if append_to is None:
-        print(t("import.cli.stored", lang, id=dataset.meta.id, n=report.rows_imported, path=store.dataset_path(dataset.meta.id)))
+        print(t("import.cli.stored", lang, id=dataset.meta.id, n=report.rows_imported, path=store.location(dataset.meta.id)))
         return 0
     before = store.read_version(dataset.meta.id, number - 1).periods if number > 1 else {}
     written = sorted(dataset.version.provenance.get("periods") or [p for p, e in dataset.version.periods.items() if e.version == number])
@@ -249,6 +249,22 @@ def plan_command(args) -> int:
     return 0
 
 
+def migrate_command(args) -> int:
+    """Bring the shared store's schema to this version (one process migrates; others wait for it)."""
+    from ucj_dash.database import connection, migrations
+    from ucj_dash.text.i18n import t
+
+    url = connection.store_url()
+    if url is None:
+        print(t("store.migrate.no_store", args.lang, env=connection.ENV), file=sys.stderr)
+        return 2
+    result = migrations.migrate(url)
+    where, database, _user = connection.describe(connection.parse(url))
+    print(t("store.migrate.done", args.lang, where=where, database=database, version=result.version,
+            applied=", ".join(str(v) for v in result.applied) or "-"))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ucj-dash", description="UCJ coverage dashboard: data tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -260,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--force", action="store_true", help="rebuild even if current")
     sub.add_parser("info", help="print what is installed: counts, sources, datasets")
+    p = sub.add_parser("migrate", help="create or update the shared store's schema (UCJ_STORE_URL); replicas also do it on start")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the messages")
     p = sub.add_parser("import", help="check a CSV/XLSX file of counts and store it as a dataset (or a new version of one)")
     p.add_argument("file", help="CSV or XLSX file (see the template)")
     p.add_argument("--name", default=None, help="dataset name shown with every figure (required for a new dataset)")
@@ -320,6 +338,8 @@ def main(argv: list[str] | None = None) -> int:
                 build.build_demo(force=args.force)
         elif args.command == "info":
             print(json.dumps(info(), indent=1, ensure_ascii=False))
+        elif args.command == "migrate":
+            return migrate_command(args)
         elif args.command == "import":
             return import_file(args)
         elif args.command == "versions":

@@ -103,9 +103,9 @@ def registry() -> Registry:
 
 def store_state() -> tuple:
     """What the stored datasets and the default composition are now (each dataset's current version and
-    the default's file time): read on every rerun, so an import from the command line shows on the next."""
-    path = composition.default_path()
-    return store.state(), path.stat().st_mtime_ns if path.exists() else 0
+    the default's stamp): read on every rerun, so an import from the command line or another replica shows
+    on the next."""
+    return store.state(), composition.default_stamp()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -5,7 +5,9 @@ A scenario is one JSON file ``data_dir()/scenarios/<id>.json`` (``id``: the name
 the plan), who saved it (the admin's origin, as the audit log names it), when (UTC), which data
 it rests on (the composition, each dataset's id and version, the period) and the plan's headline
 figures at that moment. Files are written whole or not at all (a temporary file, then
-:func:`os.replace`). No Streamlit here.
+:func:`os.replace`). With a shared store (``UCJ_STORE_URL``) a scenario is a row of the table
+``scenarios`` instead: the same :class:`Scenario`, the same errors, seen by every replica. No
+Streamlit here.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ucj_dash.database import connection
 from ucj_dash.errors import UserError
 from ucj_dash.paths import data_dir
 from ucj_dash.text import fmt
@@ -58,10 +61,14 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60].strip("-")
 
 
-def _path(scenario_id: str) -> Path:
+def _check_id(scenario_id) -> str:
     if not isinstance(scenario_id, str) or not ID_RE.match(scenario_id):
         raise UserError("scenario.error.not_found", value=str(scenario_id)[:60])
-    return folder() / f"{scenario_id}.json"
+    return scenario_id
+
+
+def _path(scenario_id: str) -> Path:
+    return folder() / f"{_check_id(scenario_id)}.json"
 
 
 @dataclass
@@ -125,9 +132,9 @@ def save(name: str, query: dict, plan, figures, origin: str, model=None, replace
     """Store ``plan`` (made from ``figures``; its link ``query``) under ``name``; a :class:`UserError` when the
     name is not valid, or is taken and ``replace`` is not set. ``origin`` says who saves it (the admin's address)."""
     name = check_name(name)
-    scenario_id = slug(name)
-    path = _path(scenario_id)
-    if path.exists() and not replace:
+    scenario_id = _check_id(slug(name))
+    shared = connection.store_url() is not None
+    if not shared and _path(scenario_id).exists() and not replace:
         raise UserError("scenario.error.exists", field="name", value=name)
     when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
     scenario = Scenario(
@@ -137,12 +144,20 @@ def save(name: str, query: dict, plan, figures, origin: str, model=None, replace
         datasets=[{"id": i, "version": v} for i, v in figures.key[1]], simulated=bool(figures.meta.simulated),
         summary=summary(plan), bkbk=bkbk_summary(model) if model is not None else None,
     )
-    _write(path, json.dumps(asdict(scenario), ensure_ascii=False, indent=1, allow_nan=False) + "\n")
+    text = json.dumps(asdict(scenario), ensure_ascii=False, indent=1, allow_nan=False)  # refuses NaN, as the file does
+    if shared:
+        _save_pg(scenario, replace)
+    else:
+        try:
+            _write(_path(scenario_id), text + "\n", replace)
+        except FileExistsError:  # saved by another process since the check above
+            raise UserError("scenario.error.exists", field="name", value=name) from None
     return scenario
 
 
-def _write(path: Path, text: str) -> None:
-    """``text`` into ``path`` whole or not at all."""
+def _write(path: Path, text: str, replace: bool = True) -> None:
+    """``text`` into ``path`` whole or not at all; unless ``replace``, :class:`FileExistsError` when ``path``
+    exists (checked and written in one step: of two processes saving one name at once, one wins)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
     try:
@@ -150,13 +165,19 @@ def _write(path: Path, text: str) -> None:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # refuses an existing path, atomically
+            Path(tmp).unlink()
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
 def load(scenario_id: str) -> Scenario:
+    if connection.store_url():
+        return _load_pg(_check_id(scenario_id))
     path = _path(scenario_id)
     try:
         return Scenario.from_dict(json.loads(path.read_text(encoding="utf-8")))
@@ -168,6 +189,8 @@ def load(scenario_id: str) -> Scenario:
 
 def list_scenarios() -> list[Scenario]:
     """Every readable scenario, newest first (a file that cannot be read is left out)."""
+    if connection.store_url():
+        return _list_pg()
     out = []
     if folder().is_dir():
         for path in folder().glob("*.json"):
@@ -180,11 +203,70 @@ def list_scenarios() -> list[Scenario]:
 
 
 def delete(scenario_id: str) -> None:
+    if connection.store_url():
+        return _delete_pg(_check_id(scenario_id))
     path = _path(scenario_id)
     try:
         path.unlink()
     except FileNotFoundError:
         raise UserError("scenario.error.not_found", value=scenario_id) from None
+
+
+# ---- on the shared store
+
+_COLUMNS = ("id", "name", "saved_by", "saved_at", "query", "region", "region_name", "period", "composition", "datasets",
+            "simulated", "summary", "bkbk", "format", "extra")
+_JSON_COLUMNS = {"query", "datasets", "summary", "bkbk", "extra"}
+
+
+def _save_pg(scenario: Scenario, replace: bool) -> None:
+    """One row: a name taken refuses the second writer (``ON CONFLICT``), so two saves at once never both win."""
+    from psycopg.types.json import Jsonb
+
+    from ucj_dash.database import pool
+
+    data = asdict(scenario)
+    values = [Jsonb(data[c]) if c in _JSON_COLUMNS and data[c] is not None else data[c] for c in _COLUMNS]
+    names = ", ".join(_COLUMNS)
+    on_conflict = ("DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c != "id")) if replace else "DO NOTHING"
+    with pool.connection() as conn:
+        cur = conn.execute(f"INSERT INTO scenarios ({names}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
+                           f"ON CONFLICT (id) {on_conflict}", values)
+        if cur.rowcount == 0:
+            raise UserError("scenario.error.exists", field="name", value=scenario.name)
+
+
+def _from_row(row) -> Scenario:
+    data = dict(zip(_COLUMNS, row))
+    data["saved_at"] = data["saved_at"].astimezone(timezone.utc).isoformat(timespec="seconds")
+    return Scenario.from_dict(data)
+
+
+def _load_pg(scenario_id: str) -> Scenario:
+    from ucj_dash.database import pool
+
+    with pool.connection() as conn:
+        row = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM scenarios WHERE id = %s", (scenario_id,)).fetchone()
+    if row is None:
+        raise UserError("scenario.error.not_found", value=scenario_id)
+    return _from_row(row)
+
+
+def _list_pg() -> list[Scenario]:
+    from ucj_dash.database import pool
+
+    with pool.connection() as conn:
+        rows = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM scenarios ORDER BY saved_at DESC, id DESC").fetchall()
+    return [_from_row(row) for row in rows]
+
+
+def _delete_pg(scenario_id: str) -> None:
+    from ucj_dash.database import pool
+
+    with pool.connection() as conn:
+        cur = conn.execute("DELETE FROM scenarios WHERE id = %s", (scenario_id,))
+        if cur.rowcount == 0:
+            raise UserError("scenario.error.not_found", value=scenario_id)
 
 
 # ---- two side by side

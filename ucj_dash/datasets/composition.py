@@ -6,8 +6,8 @@ extreme poverty, DTSEN, village officials from Kemendagri / Dinas PMD). A
 composition names one stored dataset per indicator group; each count column is
 taken from its group's dataset (no data where that dataset lacks it).
 
-The admin's default composition is stored in ``data/composition.json``; a
-session may switch a group's source, and the choice travels in the URL as
+The admin's default composition is stored in ``data/composition.json``, or with a
+shared store (``UCJ_STORE_URL``) in its table ``default_composition``; a session may switch a group's source, and the choice travels in the URL as
 ``src=p:<id>,w:<id>,...`` (one short letter per group).
 """
 
@@ -18,6 +18,7 @@ import os
 import uuid
 from dataclasses import dataclass
 
+from ucj_dash.database import connection
 from ucj_dash.datasets import store
 from ucj_dash.errors import UserError
 from ucj_dash.paths import data_dir
@@ -97,6 +98,11 @@ def default_path():
 
 
 def _stored_default() -> dict:
+    if connection.store_url():
+        from ucj_dash.database import pool
+
+        with pool.connection() as conn:
+            return dict(conn.execute("SELECT indicator_group, dataset_id FROM default_composition").fetchall())
     try:
         data = json.loads(default_path().read_text(encoding="utf-8"))
         return data if isinstance(data, dict) else {}
@@ -138,11 +144,32 @@ def set_default(composition: Composition) -> None:
     for group, dataset_id in composition.sources:
         if dataset_id is not None and not _usable(dataset_id, group):
             raise UserError("composition.error.unusable", id=str(dataset_id)[:70], group=group)
+    if connection.store_url():
+        from ucj_dash.database import pool
+
+        with pool.connection() as conn:  # one transaction: every replica sees the old default or the new one
+            conn.execute("DELETE FROM default_composition")
+            with conn.cursor() as cur:
+                cur.executemany("INSERT INTO default_composition (indicator_group, dataset_id) VALUES (%s, %s)",
+                                list(composition.sources))
+        return
     path = default_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{DEFAULT_FILE}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     tmp.write_text(json.dumps(composition.as_dict(), indent=1), encoding="utf-8")
     os.replace(tmp, path)
+
+
+def default_stamp() -> int:
+    """Changes whenever the stored default may have: the default file's time, or the shared store's version
+    (bumped by every change to its data)."""
+    if connection.store_url():
+        from ucj_dash.database import pool
+
+        with pool.connection() as conn:
+            return int(conn.execute("SELECT counter FROM store_version").fetchone()[0])
+    path = default_path()
+    return path.stat().st_mtime_ns if path.exists() else 0
 
 
 def use_everywhere(dataset_id: str) -> Composition:

@@ -16,6 +16,11 @@ matched sums of every pair both of whose counts it has, sorted by level and code
 temporary folder and renamed into place; an append writes its period files and
 version first and then replaces ``CURRENT`` (atomic), so a crash at any point
 leaves the previous version in use. Writers take turns (:func:`writing`).
+
+With a shared store configured (``UCJ_STORE_URL``), every dataset but the built-in simulated sources
+(``demo-*``, build artefacts of every replica) lives in PostgreSQL instead: the functions below hand
+those to :mod:`ucj_dash.datasets.pgstore`, which keeps the same versions, periods and messages, so
+callers never ask which store they use.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ucj_dash.analysis import matched
+from ucj_dash.database import connection
 from ucj_dash.datasets.dataset import COUNT_COLUMNS, PAIRS, DatasetMeta, roll_up
 from ucj_dash.errors import UserError
 from ucj_dash.geography.regions import NATION_CODE, level_of
@@ -61,12 +67,32 @@ def is_demo(dataset_id: str) -> bool:
     return dataset_id.startswith(DEMO_PREFIX)
 
 
+def shared(dataset_id: str) -> bool:
+    """True when ``dataset_id`` lives in the shared store (one is configured and it is no built-in source)."""
+    return connection.store_url() is not None and not is_demo(dataset_id or "")
+
+
+def _pg():
+    from ucj_dash.datasets import pgstore  # imports this module: loaded on first use
+
+    return pgstore
+
+
 def datasets_dir() -> Path:
     return data_dir() / "datasets"
 
 
 def dataset_path(dataset_id: str) -> Path:
     return datasets_dir() / dataset_id
+
+
+def location(dataset_id: str) -> str:
+    """Where ``dataset_id`` is kept, for messages: its folder, or the shared store's server and database
+    (never the password)."""
+    if shared(dataset_id):
+        where, database, _user = connection.describe(connection.parse(connection.store_url()))
+        return f"PostgreSQL {where}/{database}"
+    return str(dataset_path(dataset_id))
 
 
 # ---- one period: rolled up, matched, written once
@@ -327,6 +353,8 @@ def _write_version(folder: Path, version: Version, files: dict[str, bytes] | Non
 def save(meta: DatasetMeta, figures: pd.DataFrame, files: dict[str, bytes] | None = None, upload: dict | None = None) -> Dataset:
     """Write a whole new dataset (replacing one of the same id), atomically: version 1 holds ``figures``
     (as given, any levels and periods). ``upload`` is the provenance record of the imported file."""
+    if shared(meta.id):
+        return _pg().save(meta, figures, files, upload)
     final = dataset_path(meta.id)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
@@ -357,6 +385,8 @@ def append(dataset_id: str, figures: pd.DataFrame, as_of: str, files: dict[str, 
            upload: dict | None = None) -> Dataset:
     """Add the periods of ``figures`` to a stored dataset as a new version; a period it has already is
     replaced in the new version (the previous version keeps it: :func:`roll_back`)."""
+    if shared(dataset_id):
+        return _pg().append(dataset_id, figures, as_of, files, upload)
     with writing():
         current = load(dataset_id)
         number = latest_version_number(dataset_id) + 1
@@ -372,6 +402,8 @@ def append(dataset_id: str, figures: pd.DataFrame, as_of: str, files: dict[str, 
 
 def roll_back(dataset_id: str, to_version: int) -> Dataset:
     """Make the periods of an earlier version current again, as a new version (history stays whole)."""
+    if shared(dataset_id):
+        return _pg().roll_back(dataset_id, to_version)
     with writing():
         target = read_version(dataset_id, to_version)
         number = latest_version_number(dataset_id) + 1
@@ -383,16 +415,22 @@ def roll_back(dataset_id: str, to_version: int) -> Dataset:
 
 def versions(dataset_id: str) -> list[Version]:
     """Every version of a dataset, oldest first."""
+    if shared(dataset_id):
+        return _pg().versions(dataset_id)
     folder = dataset_path(dataset_id) / "versions"
     return [Version.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("[0-9]*.json"))]
 
 
 def latest_version_number(dataset_id: str) -> int:
+    if shared(dataset_id):
+        return _pg().latest_version_number(dataset_id)
     names = sorted((dataset_path(dataset_id) / "versions").glob("[0-9]*.json"))
     return int(names[-1].stem) if names else 0
 
 
 def read_version(dataset_id: str, number: int) -> Version:
+    if shared(dataset_id) and ID_RE.match(dataset_id or ""):
+        return _pg().read_version(dataset_id, number)
     path = dataset_path(dataset_id) / "versions" / f"{int(number):04d}.json"
     if not ID_RE.match(dataset_id or "") or not path.is_file():
         raise UserError("data.error.no_version", id=str(dataset_id)[:70], version=str(number)[:10])
@@ -401,11 +439,15 @@ def read_version(dataset_id: str, number: int) -> Version:
 
 def current_version_number(dataset_id: str) -> int:
     """The version in use (read on every call: cheap, and a write by another process shows at once)."""
+    if shared(dataset_id):
+        return _pg().current_version_number(dataset_id)
     return int((dataset_path(dataset_id) / CURRENT_FILE).read_text(encoding="ascii").strip())
 
 
 def load(dataset_id: str) -> Dataset:
     """The dataset at its current version (parsed once per version: a page asks for it many times a rerun)."""
+    if shared(dataset_id):
+        return _pg().load(dataset_id)
     current = dataset_path(dataset_id) / CURRENT_FILE
     stat = current.stat()  # CURRENT is replaced on every write: a new inode, also when a deleted id is reused
     return _load(str(current.parent), stat.st_ino, stat.st_mtime_ns)
@@ -420,18 +462,18 @@ def _load(folder: str, _inode: int, _mtime_ns: int) -> Dataset:
 
 def state() -> tuple[tuple[str, int], ...]:
     """``(id, current version)`` of every stored dataset: what caches are keyed on, so a write by any
-    process (an import from the command line) shows on the next rerun."""
-    if not datasets_dir().is_dir():
-        return ()
+    process (an import from the command line) or replica shows on the next rerun."""
     out = []
-    for path in sorted(datasets_dir().iterdir()):
-        if path.name.startswith("."):  # a write in progress or killed, not a dataset
+    for path in sorted(datasets_dir().iterdir()) if datasets_dir().is_dir() else ():
+        if path.name.startswith(".") or shared(path.name):  # a write in progress or killed; not this store's
             continue
         try:
             out.append((path.name, int((path / CURRENT_FILE).read_text(encoding="ascii").strip())))
         except (OSError, ValueError):
             continue
-    return tuple(out)
+    if connection.store_url():
+        out.extend(_pg().state())
+    return tuple(sorted(out))
 
 
 #: names of the temporary folders and files writes use: ``.<name>.tmp-<pid>-<hex>`` etc.
@@ -502,29 +544,39 @@ def save_new(meta: DatasetMeta, figures: pd.DataFrame, files: dict[str, bytes] |
     """Store a dataset under an id that must be new (:func:`check_new_id`), checked and written under
     the store's write lock: of two imports under one id at once, one is stored and the other is refused
     with a message, never both reported stored with one lost."""
+    if shared(meta.id):
+        check_new_id(meta.id)  # the form; the shared store checks again under its lock, in the writing transaction
+        return _pg().save(meta, figures, files, upload, must_be_new=True)
     with writing():
         check_new_id(meta.id)
         return save(meta, figures, files, upload)
 
 
 def read_meta(dataset_id: str) -> DatasetMeta:
+    if shared(dataset_id):
+        return _pg().read_meta(dataset_id)
     return DatasetMeta.from_dict(json.loads((dataset_path(dataset_id) / "meta.json").read_text(encoding="utf-8")))
 
 
 def list_datasets() -> list[DatasetMeta]:
     """Metadata of every stored dataset, the built-in (simulated) sources first."""
-    if not datasets_dir().is_dir():
-        return []
     metas = []
-    for path in sorted(datasets_dir().iterdir()):
-        if path.name.startswith(".") or not (path / "meta.json").is_file() or not (path / CURRENT_FILE).is_file():
+    for path in sorted(datasets_dir().iterdir()) if datasets_dir().is_dir() else ():
+        if path.name.startswith(".") or shared(path.name) or not (path / "meta.json").is_file() \
+                or not (path / CURRENT_FILE).is_file():
             continue
         metas.append(read_meta(path.name))
+    if connection.store_url():
+        metas.extend(_pg().list_datasets())
     return sorted(metas, key=lambda m: (not is_demo(m.id), m.name))
 
 
 def exists(dataset_id: str) -> bool:
-    return bool(ID_RE.match(dataset_id or "")) and (dataset_path(dataset_id) / CURRENT_FILE).is_file()
+    if not ID_RE.match(dataset_id or ""):
+        return False
+    if shared(dataset_id):
+        return _pg().exists(dataset_id)
+    return (dataset_path(dataset_id) / CURRENT_FILE).is_file()
 
 
 # ---- imported datasets: ids, provenance, delete
@@ -590,8 +642,8 @@ def provenance(data: bytes, file_name: str, **rows) -> dict:
 
 def find_by_checksum(sha256: str) -> list[DatasetMeta]:
     """Stored datasets that a file with this checksum was imported into (in any version)."""
-    found = []
-    for meta in list_datasets():
+    found = _pg().find_by_checksum(sha256) if connection.store_url() else []
+    for meta in [m for m in list_datasets() if not shared(m.id)]:
         if meta.extra.get("file_sha256") == sha256 or any(v.provenance.get("file_sha256") == sha256 for v in versions(meta.id)):
             found.append(meta)
     return found
@@ -607,6 +659,8 @@ def delete(dataset_id: str) -> None:
         raise UserError("data.error.delete_demo")
     if not ID_RE.match(dataset_id or ""):
         raise UserError("data.error.not_found", id=str(dataset_id)[:70])
+    if shared(dataset_id):
+        return _pg().delete(dataset_id)
     with writing():
         if not exists(dataset_id):
             raise UserError("data.error.not_found", id=str(dataset_id)[:70])
