@@ -99,9 +99,15 @@ def test_both_stores_give_identical_figures_and_trends(tmp_path, monkeypatch, de
             {p: loaded.at(p) for p in loaded.periods},
             loaded.history(KUPANG, 4, ["employed_workers", "active_participants", "ucj__part", "ucj__whole"]),
             loaded.history("ID", 2, ["employed_workers", "population"]),
+            loaded.history("53", 3, ["employed_workers"]),  # a province down to kecamatan: two of its levels skipped
+            loaded.history(VILLAGES[0], 2, ["employed_workers"]),  # finer than asked: nothing
         )
     pool.close_all()
-    (files_at, files_trend, files_coarse), (pg_at, pg_trend, pg_coarse) = results["files"], results["postgres"]
+    (files_at, files_trend, files_coarse, files_province, files_none), (pg_at, pg_trend, pg_coarse, pg_province, pg_none) = \
+        results["files"], results["postgres"]
+    pd.testing.assert_frame_equal(pg_province.reset_index(drop=True), files_province.reset_index(drop=True))
+    assert sorted(set(pg_province["level"])) == [1, 2, 3] and len(pg_province) == 2 * (1 + 2 + 2)  # 53, Kupang+TTS, 2 kec.
+    assert len(pg_none) == len(files_none) == 0
     assert sorted(files_at) == sorted(pg_at) == ["2025-01", "2025-02"]
     for period in files_at:
         pd.testing.assert_frame_equal(pg_at[period], files_at[period])

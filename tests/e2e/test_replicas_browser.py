@@ -112,7 +112,8 @@ class Cluster:
     b: Replica
     store_url: str
     env: dict[str, str]  # what the replicas were started with (and the command line is run with)
-    villages: list[str]
+    villages: list[str]  # a few villages of one kabupaten (the command line's import)
+    province_villages: list[str]  # every village of its province (the import replica A is killed in)
     tmp: Path
 
 
@@ -132,8 +133,11 @@ def cluster(postgres_url, tmp_path_factory):  # noqa: F811  (the imported fixtur
             link_demo_sources(data)  # (resolved against the built store: before UCJ_DATA_DIR points elsewhere)
             replicas.append(start_replica(name, tmp / f"replica-{name}.log", {**common, "UCJ_DATA_DIR": str(data)}))
         wait_healthy(replicas)
-        villages = Registry.load(boundaries.layers_dir() / "regions.parquet").descendants(TTS, 4)[:6]
-        yield Cluster(replicas[0], replicas[1], store_url, {**common, "UCJ_DATA_DIR": str(tmp / "data-cli")}, villages, tmp)
+        registry = Registry.load(boundaries.layers_dir() / "regions.parquet")
+        villages = list(registry.descendants(TTS, 4)[:6])
+        province = list(registry.descendants(TTS.split(".")[0], 4))
+        yield Cluster(replicas[0], replicas[1], store_url, {**common, "UCJ_DATA_DIR": str(tmp / "data-cli")}, villages,
+                      province, tmp)
     finally:
         for r in replicas:
             r.stop()
@@ -213,6 +217,11 @@ def open_sources(page: Page):
     return box
 
 
+def source_of(page: Page, group: str, lang: str):
+    """The sidebar's selectbox of the dataset giving ``group``'s figures (its value: the dataset's name)."""
+    return open_sources(page).get_by_role("combobox", name=t(f"sources.group.{group}", lang), exact=True)
+
+
 def switch_language(page: Page, lang: str) -> None:
     """One rerun: the sidebar's language switch."""
     label = {"id": "Bahasa Indonesia", "en": "English"}[lang]
@@ -248,7 +257,8 @@ def test_an_import_on_the_command_line_shows_on_both_replicas_within_one_rerun(c
     for r in (cluster.a, cluster.b):
         page = new_context().new_page()
         open_map(page, r.url)
-        expect(open_sources(page)).not_to_contain_text(CLI_NAME)
+        for group in ("participants", "workers"):
+            expect(source_of(page, group, "id")).not_to_have_value(CLI_NAME)
         pages[r.name] = page
 
     cli_import(cluster)
@@ -256,7 +266,8 @@ def test_an_import_on_the_command_line_shows_on_both_replicas_within_one_rerun(c
     for name, page in pages.items():
         switch_language(page, "en")  # one rerun of a session opened before the import
         expect(page.get_by_test_id("stSidebar")).to_contain_text(t("sources.title", "en"), timeout=30_000)
-        expect(open_sources(page), f"replica {name}").to_contain_text(CLI_NAME, timeout=30_000)
+        for group in ("participants", "workers"):
+            expect(source_of(page, group, "en"), f"replica {name}").to_have_value(CLI_NAME, timeout=30_000)
         map_drawn(page)
         no_exception(page)
 
@@ -300,6 +311,30 @@ def test_an_admin_login_on_one_replica_holds_on_the_other_and_a_logout_ends_it_e
         expect(logout_button(page)).to_have_count(0)
 
 
+def wait_for_write(conn, name: str, timeout_s: float) -> bool:
+    """Watch the store until a dataset write holds its lock (True), or the dataset ``name`` is stored (False:
+    the write was over before it could be seen)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        locked, stored = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()),"
+            "       EXISTS (SELECT 1 FROM datasets WHERE name = %s)", (name,)).fetchone()
+        if locked:
+            return True
+        if stored:
+            return False
+    pytest.fail(f"the import of {name!r} on replica A neither started nor ended within {timeout_s:.0f} s")
+
+
+def assert_no_write_left(store_url: str, timeout_s: float = 30) -> None:
+    """No transaction of the killed replica is left open (the server drops a dead client's connection)."""
+    deadline = time.monotonic() + timeout_s
+    with psycopg.connect(store_url, autocommit=True, connect_timeout=10) as conn:
+        while conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid()").fetchone()[0]:
+            assert time.monotonic() < deadline, "a dataset lock is still held after the replica was killed"
+            time.sleep(0.1)
+
+
 def consistency_problems(store_url: str) -> list[str]:
     """What a half-written write would leave in the shared store: a dataset without a current version, a
     version naming figures that are not there, figures no version names, a file of a missing version."""
@@ -316,7 +351,7 @@ def consistency_problems(store_url: str) -> list[str]:
                 WHERE v.dataset_id = f.dataset_id AND e.value->>'file' = f.file)""",
         "default source that is not stored": """
             SELECT c.indicator_group FROM default_composition c LEFT JOIN datasets d ON d.id = c.dataset_id
-            WHERE c.dataset_id IS NOT NULL AND d.id IS NULL""",
+            WHERE c.dataset_id IS NOT NULL AND c.dataset_id NOT LIKE 'demo-%' AND d.id IS NULL""",  # (built-in sources are files)
     }
     problems = []
     with psycopg.connect(store_url, connect_timeout=10) as conn:
@@ -332,10 +367,12 @@ def test_a_replica_killed_in_the_middle_of_an_import_loses_nothing(cluster, new_
     on_b = new_context().new_page()
     open_map(on_b, cluster.b.url)  # a session on the replica that stays up, opened before the kill
 
-    # an admin on A uploads a file and stores it; A is killed right after the click
+    # an admin on A uploads a file (every village of the province: its write takes a moment) and stores it;
+    # A is killed while that write's transaction is open (its dataset lock is held), or right after the click
+    # when the write was too quick to be seen
     admin = new_context().new_page()
     log_in(admin, cluster.a.url)
-    upload = village_csv(cluster.tmp / "impor_ui.csv", cluster.villages[:3], 500, 100)
+    upload = village_csv(cluster.tmp / "impor_ui.csv", cluster.province_villages, 500, 100)
     admin.get_by_test_id("stFileUploader").locator('input[type="file"]').set_input_files(str(upload))
     name_box = admin.get_by_label(t("data.meta.name", "id"), exact=True)
     expect(name_box).to_be_visible(timeout=60_000)  # the file was checked (in a worker process)
@@ -343,15 +380,20 @@ def test_a_replica_killed_in_the_middle_of_an_import_loses_nothing(cluster, new_
     admin.get_by_label(t("data.meta.source", "id"), exact=True).fill("Uji replika mati")
     admin.get_by_label(t("data.meta.as_of", "id"), exact=True).fill(PERIOD)
     admin.get_by_label(t("data.meta.as_of", "id"), exact=True).press("Tab")  # text inputs commit on blur
+    button = admin.get_by_role("button", name=t("data.import", "id"), exact=True)
+    expect(button).to_be_enabled()
     also_map = new_context().new_page()
     also_map.goto(cluster.a.url)  # and a visitor's first map run on A under way
-    admin.get_by_role("button", name=t("data.import", "id"), exact=True).click()
-    cluster.a.kill()
+    with psycopg.connect(cluster.store_url, autocommit=True, connect_timeout=10) as watch:
+        button.click()
+        mid_write = wait_for_write(watch, UI_ID_NAME, timeout_s=30)
+        cluster.a.kill()
     assert not cluster.a.alive()
+    print(f"\nreplica A killed {'in the middle of the import' if mid_write else 'after the import committed'}", end=" ")
 
     # replica B keeps serving: its open session reruns, and a new visitor gets the map
     switch_language(on_b, "en")
-    expect(open_sources(on_b)).to_contain_text(CLI_NAME, timeout=30_000)
+    expect(source_of(on_b, "participants", "en")).to_have_value(CLI_NAME, timeout=30_000)
     map_drawn(on_b)
     no_exception(on_b)
     newcomer = new_context().new_page()
@@ -373,10 +415,14 @@ def test_a_replica_killed_in_the_middle_of_an_import_loses_nothing(cluster, new_
     # nothing half-written: the import A was killed in is stored whole or not at all
     assert consistency_problems(cluster.store_url) == []
     killed = [m for m in after.values() if m.name == UI_ID_NAME]
+    print(f"(the import: {'stored whole' if killed else 'not stored'})", end=" ")
     if killed:
         ds = store.load(killed[0].id)
         assert ds.version.number == 1 and list(ds.periods) == [PERIOD]
-        assert ds.at(PERIOD).reindex(cluster.villages[:3])["employed_workers"].tolist() == [500.0, 510.0, 520.0]
+        stored = ds.at(PERIOD).reindex(cluster.province_villages)
+        assert stored["employed_workers"].tolist() == [500.0 + i * 10 for i in range(len(cluster.province_villages))]
+    # the killed replica's connections are gone, and with them its transaction's lock
+    assert_no_write_left(cluster.store_url)
 
     # and the store takes the next write at once (no lock left behind by the killed replica)
     csv = village_csv(cluster.tmp / "tambah.csv", cluster.villages, 1100, 300)

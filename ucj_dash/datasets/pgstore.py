@@ -157,16 +157,21 @@ class PgDataset(store.Dataset):
         wanted = [c for c in columns if c in stored]
         names = ["region_code", "period", "level", "given", *wanted]
         periods = sorted(self.version.periods)
-        if not periods:
+        if not periods or max_level < own:
             return pd.DataFrame(columns=names)
-        sql = (f"SELECT {', '.join(names)} FROM period_figures f JOIN unnest(%s::text[], %s::text[]) AS m(period, file) "
-               "USING (period, file) WHERE f.dataset_id = %s AND f.level BETWEEN %s AND %s")
-        params = [periods, [self.version.periods[p].file for p in periods], self.meta.id, own, max_level]
-        if code != NATION_CODE:
-            sql += " AND f.region_code >= %s AND f.region_code < %s"
-            params += [code, code + "/"]
+        # per period of the manifest and per level, one range of the primary key (dataset, file, level, code): the
+        # period prunes the partitions at run time, the level and the range of codes bound the walk
+        bounds = "" if code == NATION_CODE else " AND f.region_code >= %(code)s AND f.region_code < %(end)s"
+        per_level = " UNION ALL ".join(
+            f"SELECT * FROM period_figures f WHERE f.dataset_id = %(id)s AND f.period = m.period AND f.file = m.file "
+            f"AND f.level = {int(level)}{bounds}" for level in range(own, max_level + 1))
+        sql = (f"SELECT {', '.join('m.period' if n == 'period' else 'f.' + n for n in names)} "
+               "FROM unnest(%(periods)s::text[], %(files)s::text[]) AS m(period, file) "
+               f"CROSS JOIN LATERAL ({per_level}) AS f")
+        params = {"periods": list(periods), "files": [self.version.periods[p].file for p in periods], "id": self.meta.id,
+                  "code": code, "end": code + "/"}
         with pool.connection() as conn:
-            data = _copy_out(conn, sql + " ORDER BY level, region_code, period", params)
+            data = _copy_out(conn, sql + " ORDER BY f.level, f.region_code, m.period", params)
         types = {**{c: _arrow_type(c) for c in names}, "period": pa.string()}
         table = pacsv.read_csv(io.BytesIO(data), convert_options=pacsv.ConvertOptions(
             column_types=types, strings_can_be_null=False, true_values=["t", "true"], false_values=["f", "false"]))
