@@ -130,7 +130,8 @@ def source_candidates() -> dict[str, list[tuple[str, str, bool]]]:
 
 def source_key(comp: composition.Composition, max_age_months: int) -> tuple:
     """What identifies a composition's figures: its sources, their current versions and the alignment setting."""
-    versions = tuple(sorted((i, store.current_version_number(i)) for i in comp.dataset_ids() if store.exists(i)))
+    current = dict(store.state())  # one listing (one query on the shared store), not two per dataset
+    versions = tuple(sorted((i, current[i]) for i in comp.dataset_ids() if i in current))
     return comp.sources, versions, int(max_age_months)  # the same as that Figures' ``key``
 
 

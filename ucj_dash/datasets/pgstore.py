@@ -44,7 +44,7 @@ _LOCK_CLASS = "ucj dataset "
 
 
 def _arrow_type(column: str) -> pa.DataType:
-    if column == "region_code":
+    if column in ("region_code", "period"):
         return pa.string()
     if column == "level":
         return pa.int8()
@@ -150,7 +150,7 @@ class PgDataset(store.Dataset):
 
     def history(self, code: str, max_level: int, columns: list[str]) -> pd.DataFrame:
         """As :meth:`store.Dataset.history`: the rows of ``code``'s subtree down to ``max_level`` in every
-        period of this version, read through the primary key (one range of codes per period)."""
+        period of this version, read through the primary key (one range of codes per period and level)."""
         own = 0 if code == NATION_CODE else int(level_of(code))
         # as the file store's year files: every count (empty where a period lacks it), the pairs some period has
         stored = set(COUNT_COLUMNS) | {p.column(s) for e in self.version.periods.values() for p in _pairs_of(e.columns) for s in matched.SUFFIXES}
@@ -172,10 +172,7 @@ class PgDataset(store.Dataset):
                   "code": code, "end": code + "/"}
         with pool.connection() as conn:
             data = _copy_out(conn, sql + " ORDER BY f.level, f.region_code, m.period", params)
-        types = {**{c: _arrow_type(c) for c in names}, "period": pa.string()}
-        table = pacsv.read_csv(io.BytesIO(data), convert_options=pacsv.ConvertOptions(
-            column_types=types, strings_can_be_null=False, true_values=["t", "true"], false_values=["f", "false"]))
-        return table.to_pandas()
+        return _read_csv(data, names)
 
 
 # ---------------------------------------------------------------- datasets and versions
