@@ -63,8 +63,9 @@ if not admin_session.may_manage_data():
     login_form()
 if public:
     st.sidebar.caption(t("admin.logged_in", lang))
-    if admin_session.secret_problem():  # the login lasts only as long as this connection
-        st.sidebar.warning(t(admin_session.secret_problem(), lang, min=admin.SESSION_SECRET_MIN_CHARS))
+    secret_warning = admin_session.secret_warning(lang)
+    if secret_warning:  # the login lasts only as long as this connection
+        st.sidebar.warning(secret_warning)
     if st.sidebar.button(t("admin.logout", lang), key="admin_logout"):
         admin_session.logout(ORIGIN)  # revoked on every replica, the cookie cleared, audited
         st.rerun()

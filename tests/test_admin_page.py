@@ -110,6 +110,7 @@ def test_password_check_is_constant_time_and_never_true_without_a_password(monke
 
 
 def test_public_mode_hides_upload_until_the_right_password(data_dir, monkeypatch, nav_titles):
+    monkeypatch.delenv("UCJ_SESSION_SECRET", raising=False)
     monkeypatch.setenv("UCJ_PUBLIC_MODE", "1")
     monkeypatch.setenv("UCJ_ADMIN_PASSWORD", PASSWORD)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
@@ -134,6 +135,8 @@ def test_public_mode_hides_upload_until_the_right_password(data_dir, monkeypatch
     assert texts(at.title) == ["Data"]
     assert len(uploaders(at)) == 1
     assert at.session_state[admin.SESSION_KEY] is True
+    # no session secret: the admin is told the login lasts only this connection, and how to make it last
+    assert [w for w in texts(at.sidebar.warning) if "UCJ_SESSION_SECRET" in w and "hanya berlaku" in w]
     # the password is nowhere to be found: not in the URL, not kept in the session
     assert PASSWORD not in str(at.query_params.to_dict() if hasattr(at.query_params, "to_dict") else at.query_params)
     assert all(PASSWORD not in str(v) for v in at.session_state.to_dict().values())

@@ -28,6 +28,7 @@ import streamlit as st
 
 from ucj_dash import admin, admin_sessions, audit
 from ucj_dash.errors import UserError
+from ucj_dash.text.i18n import t
 
 #: session_state: the token this admin session holds ({"id", "value", "expires"}); absent: a login without a cookie
 TOKEN_KEY = "ucj_admin_token"
@@ -136,13 +137,16 @@ def logout(where: str) -> None:
     _forget(state)
 
 
-def secret_problem() -> str | None:
-    """The message key saying why logins last only this connection (public mode without a usable session
-    secret), or None."""
+def secret_warning(lang: str) -> str | None:
+    """Why logins last only this connection (public mode without a usable session secret), in ``lang``; or None."""
     if not admin.public_mode(st.secrets):
         return None
     problem = admin.session_secret_problem(st.secrets)
-    return f"admin.session.secret_{problem}" if problem else None
+    if problem == "missing":
+        return t("admin.session.secret_missing", lang, min=admin.SESSION_SECRET_MIN_CHARS)
+    if problem == "short":
+        return t("admin.session.secret_short", lang, min=admin.SESSION_SECRET_MIN_CHARS)
+    return None
 
 
 def cookie_script(token: Mapping | None) -> str | None:
