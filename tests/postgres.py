@@ -217,3 +217,41 @@ def pg_database(postgres_url):
         yield url
     finally:
         server.drop_database(name)
+
+
+# ---------------------------------------------------------------- the app on either store
+
+
+@pytest.fixture
+def shared_store(pg_database, monkeypatch):
+    """The app uses the fresh database ``pg_database`` as its shared store (``UCJ_STORE_URL``); pools closed after."""
+    from ucj_dash.database import pool
+
+    monkeypatch.setenv("UCJ_STORE_URL", pg_database)
+    pool.close_all()
+    yield pg_database
+    pool.close_all()
+
+
+@pytest.fixture
+def file_store(data_dir, monkeypatch):
+    """No shared store: the app keeps everything in files under ``data_dir``."""
+    monkeypatch.delenv("UCJ_STORE_URL", raising=False)
+    return data_dir
+
+
+@pytest.fixture(params=["files", "postgres"])
+def store(request):
+    """Each test once per store: ``("files", data folder)`` or ``("postgres", url)`` (import ``file_store``,
+    ``shared_store``, ``pg_database`` and ``postgres_url`` beside it)."""
+    if request.param == "files":
+        return "files", request.getfixturevalue("file_store")
+    return "postgres", request.getfixturevalue("shared_store")
+
+
+def rows(url: str, sql: str, params=None) -> list[tuple]:
+    """The rows of ``sql`` on the database at ``url`` (a connection of its own)."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute(sql, params).fetchall()

@@ -16,39 +16,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.postgres import pg_database, postgres_url  # noqa: F401  (pytest fixtures)
+from tests.postgres import file_store, pg_database, postgres_url, rows, shared_store, store  # noqa: F401  (fixtures)
 from ucj_dash import audit
 from ucj_dash.database import pool
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def shared_store(pg_database, monkeypatch):
-    """The app uses the fresh database ``pg_database`` as its shared store (``UCJ_STORE_URL``); pools closed after."""
-    monkeypatch.setenv("UCJ_STORE_URL", pg_database)
-    pool.close_all()
-    yield pg_database
-    pool.close_all()
-
-
-@pytest.fixture
-def file_store(data_dir, monkeypatch):
-    monkeypatch.delenv("UCJ_STORE_URL", raising=False)
-    return data_dir
-
-
-@pytest.fixture(params=["files", "postgres"])
-def store(request):
-    """Each test once per store: ``("files", data folder)`` or ``("postgres", url)``."""
-    if request.param == "files":
-        return "files", request.getfixturevalue("file_store")
-    return "postgres", request.getfixturevalue("shared_store")
-
-
-def rows(url: str, sql: str, params=None) -> list[tuple]:
-    with psycopg.connect(url) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 def test_actions_are_appended_as_json_lines_without_the_password(file_store):

@@ -13,23 +13,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.postgres import pg_database, postgres_url  # noqa: F401  (pytest fixtures)
+from tests.postgres import pg_database, postgres_url, shared_store  # noqa: F401  (pytest fixtures)
 from ucj_dash.analysis import bkbk, funding, scenarios
-from ucj_dash.database import pool
 from ucj_dash.errors import UserError
 from ucj_dash.views import tables
 
 ROOT = Path(__file__).resolve().parent.parent
 WHEN = datetime(2025, 7, 1, 9, 30, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def shared_store(pg_database, monkeypatch):
-    """The app uses the fresh database ``pg_database`` as its shared store (``UCJ_STORE_URL``); pools closed after."""
-    monkeypatch.setenv("UCJ_STORE_URL", pg_database)
-    pool.close_all()
-    yield pg_database
-    pool.close_all()
 
 
 @pytest.fixture(params=["files", "postgres"])

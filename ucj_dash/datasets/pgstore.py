@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from psycopg import sql as pgsql
 
 from ucj_dash.analysis import matched
 from ucj_dash.database import pool
@@ -78,9 +79,11 @@ def _read_csv(data: bytes, columns: list[str]) -> pd.DataFrame:
     return table.to_pandas()
 
 
-def _copy_out(conn, sql: str, params) -> bytes:
+def _copy_out(conn, query, params) -> bytes:
+    """The rows of ``query`` (text or :mod:`psycopg.sql`) as CSV with a header line."""
     buffer = bytearray()
-    with conn.cursor().copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER)", params) as copy:
+    statement = pgsql.SQL("COPY ({}) TO STDOUT (FORMAT csv, HEADER)").format(pgsql.SQL(query) if isinstance(query, str) else query)
+    with conn.cursor().copy(statement, params) as copy:
         for block in copy:
             buffer += block
     return bytes(buffer)
@@ -159,19 +162,20 @@ class PgDataset(store.Dataset):
         periods = sorted(self.version.periods)
         if not periods or max_level < own:
             return pd.DataFrame(columns=names)
-        # per period of the manifest and per level, one range of the primary key (dataset, file, level, code): the
-        # period prunes the partitions at run time, the level and the range of codes bound the walk
-        bounds = "" if code == NATION_CODE else " AND f.region_code >= %(code)s AND f.region_code < %(end)s"
-        per_level = " UNION ALL ".join(
-            f"SELECT * FROM period_figures f WHERE f.dataset_id = %(id)s AND f.period = m.period AND f.file = m.file "
-            f"AND f.level = {int(level)}{bounds}" for level in range(own, max_level + 1))
-        sql = (f"SELECT {', '.join('m.period' if n == 'period' else 'f.' + n for n in names)} "
-               "FROM unnest(%(periods)s::text[], %(files)s::text[]) AS m(period, file) "
-               f"CROSS JOIN LATERAL ({per_level}) AS f")
-        params = {"periods": list(periods), "files": [self.version.periods[p].file for p in periods], "id": self.meta.id,
-                  "code": code, "end": code + "/"}
+        # per period of the manifest and per level, one range of the primary key (dataset, file, level, code), its
+        # values written into the statement: the planner prunes each branch to its period's partition and bounds the
+        # walk by the level and the range of codes (bound parameters or a join leave it scanning the whole dataset)
+        bounds = pgsql.SQL("") if code == NATION_CODE else pgsql.SQL(" AND region_code >= {} AND region_code < {}").format(
+            pgsql.Literal(code), pgsql.Literal(code + "/"))
+        columns = pgsql.SQL(", ").join(pgsql.Identifier(n) for n in names)
+        branches = [
+            pgsql.SQL("SELECT {} FROM period_figures WHERE dataset_id = {} AND period = {} AND file = {} AND level = {}{}").format(
+                columns, pgsql.Literal(self.meta.id), pgsql.Literal(period), pgsql.Literal(self.version.periods[period].file),
+                pgsql.Literal(level), bounds)
+            for period in periods for level in range(own, max_level + 1)]
+        query = pgsql.SQL(" UNION ALL ").join(branches) + pgsql.SQL(" ORDER BY level, region_code, period")
         with pool.connection() as conn:
-            data = _copy_out(conn, sql + " ORDER BY f.level, f.region_code, m.period", params)
+            data = _copy_out(conn, query, None)
         return _read_csv(data, names)
 
 
