@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -341,3 +342,24 @@ def test_the_app_says_the_shared_store_is_down_instead_of_failing(tmp_path, monk
     # Markdown source: the variable's underscores escaped, so that it shows as written
     assert "127.0.0.1" in errors and connection.ENV.replace("_", "\\_") in errors and "Sup3r-Secret" not in _app_text(at)
     pool.close_all()
+
+
+def test_the_store_version_follows_changes_made_anywhere_without_asking_on_every_read(pg_database, monkeypatch):
+    from ucj_dash.database import changes
+
+    monkeypatch.setenv(connection.ENV, pg_database)
+    try:
+        start = changes.version()
+        with connection.connect(pg_database) as other:  # another replica changes the default sources
+            other.execute("INSERT INTO default_composition (indicator_group, dataset_id) VALUES ('workers', NULL)")
+        deadline = time.monotonic() + 10
+        while changes.version() == start and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert changes.version() == start + 1  # announced, and heard
+        listener = changes._listeners[(os.getpid(), pg_database)]
+        assert listener.known  # from now on no query per read
+        with connection.connect(pg_database) as other:  # the counter moved on without an announcement heard yet:
+            other.execute("UPDATE store_version SET counter = counter + 5")  # a refresh after a write here reads it
+        assert changes.refresh() == start + 6 and changes.version() >= start + 6
+    finally:
+        pool.close_all()

@@ -8,12 +8,14 @@ The dashboard keeps its data in one of two stores, chosen by configuration:
   is set, so that several app replicas and the command line see the same datasets, versions, default
   composition, saved scenarios, audit log and password-guess throttle.
 
-This package holds the shared store's groundwork:
+This package holds the shared store's plumbing (its datasets: :mod:`ucj_dash.datasets.pgstore`):
 
 * :mod:`ucj_dash.database.connection`: :func:`~ucj_dash.database.connection.store_url` (the configured
   URL, None for the embedded store) and :func:`~ucj_dash.database.connection.connect` (psycopg 3), whose
   failures are a :class:`~ucj_dash.errors.UserError` saying, in Bahasa Indonesia and English, what is
   wrong and what to do, without ever showing the password;
+* :mod:`ucj_dash.database.pool`: one connection pool per process, the schema migrated on first use;
+* :mod:`ucj_dash.database.changes`: the store's version counter as announced (``LISTEN``), for cache keys;
 * :mod:`ucj_dash.database.migrations`: the schema, as numbered plain SQL files in ``migrations/``
   (``NNNN_<name>.sql``) applied in order, each in its own transaction, recorded in ``schema_version``
   with a checksum, under a PostgreSQL advisory lock, so that of several replicas starting at once

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import weakref
 from contextlib import contextmanager
 
 import psycopg
@@ -27,6 +28,9 @@ from ucj_dash.database import migrations
 DEFAULT_SIZE = 6
 #: seconds a page waits for a connection before it says the store is unavailable
 CHECKOUT_TIMEOUT_S = 8.0
+#: a pooled connection idle longer than this (seconds) is checked before it is lent (a server restart drops it);
+#: one used more recently is lent as it is (a check is one more round trip per use)
+IDLE_CHECK_S = 10.0
 #: after a wait for a connection failed, for this many seconds each use first tries one direct connection,
 #: so that while the server is down a page says so at once instead of waiting for the pool every time
 DOWN_RECHECK_S = 30.0
@@ -35,6 +39,13 @@ _lock = threading.Lock()
 _pools: dict[tuple[int, str], ConnectionPool] = {}
 _migrated: set[tuple[int, str]] = set()
 _down_since: dict[str, float] = {}
+_last_used: "weakref.WeakKeyDictionary[psycopg.Connection, float]" = weakref.WeakKeyDictionary()
+
+
+def _check_if_idle(conn: psycopg.Connection) -> None:
+    """The pool's check: a round trip only for a connection that has been idle (see :data:`IDLE_CHECK_S`)."""
+    if time.monotonic() - _last_used.get(conn, 0.0) > IDLE_CHECK_S:
+        ConnectionPool.check_connection(conn)
 
 
 def _size() -> int:
@@ -55,8 +66,7 @@ def _pool(url: str) -> ConnectionPool:
             pool = ConnectionPool(
                 url, min_size=1, max_size=_size(), open=False, timeout=CHECKOUT_TIMEOUT_S, name=f"ucj-{os.getpid()}",
                 kwargs={"application_name": _connection.APPLICATION_NAME, "connect_timeout": _connection.CONNECT_TIMEOUT_S},
-                check=ConnectionPool.check_connection,  # a connection the server dropped (restart) is replaced
-                reconnect_timeout=0,  # keep trying in the background while the server is down
+                check=_check_if_idle,  # a connection the server dropped (restart) is replaced
             )
             pool.open(wait=False)
             _pools[key] = pool
@@ -122,15 +132,22 @@ def connection(url: str | None = None):
     _down_since.pop(url, None)
     try:
         yield conn
+    except psycopg.OperationalError as exc:  # the server went away under this connection: say so (it is not reused)
+        lent.__exit__(type(exc), exc, exc.__traceback__)
+        raise _connection.unavailable(url, exc) from None
     except BaseException as exc:
         lent.__exit__(type(exc), exc, exc.__traceback__)
         raise
     else:
+        _last_used[conn] = time.monotonic()
         lent.__exit__(None, None, None)
 
 
 def close_all() -> None:
-    """Close this process's pools (tests; a replica shutting down)."""
+    """Close this process's pools and store listeners (tests; a replica shutting down)."""
+    from ucj_dash.database import changes
+
+    changes.stop_all()
     with _lock:
         for key in [k for k in _pools if k[0] == os.getpid()]:
             _pools.pop(key).close()

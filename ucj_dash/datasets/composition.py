@@ -145,13 +145,14 @@ def set_default(composition: Composition) -> None:
         if dataset_id is not None and not _usable(dataset_id, group):
             raise UserError("composition.error.unusable", id=str(dataset_id)[:70], group=group)
     if connection.store_url():
-        from ucj_dash.database import pool
+        from ucj_dash.database import changes, pool
 
         with pool.connection() as conn:  # one transaction: every replica sees the old default or the new one
             conn.execute("DELETE FROM default_composition")
             with conn.cursor() as cur:
                 cur.executemany("INSERT INTO default_composition (indicator_group, dataset_id) VALUES (%s, %s)",
                                 list(composition.sources))
+        changes.refresh()
         return
     path = default_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -164,10 +165,9 @@ def default_stamp() -> int:
     """Changes whenever the stored default may have: the default file's time, or the shared store's version
     (bumped by every change to its data)."""
     if connection.store_url():
-        from ucj_dash.database import pool
+        from ucj_dash.database import changes
 
-        with pool.connection() as conn:
-            return int(conn.execute("SELECT counter FROM store_version").fetchone()[0])
+        return changes.version()
     path = default_path()
     return path.stat().st_mtime_ns if path.exists() else 0
 

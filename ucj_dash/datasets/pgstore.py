@@ -29,7 +29,7 @@ import pyarrow.csv as pacsv
 from psycopg import sql as pgsql
 
 from ucj_dash.analysis import matched
-from ucj_dash.database import pool
+from ucj_dash.database import changes, pool
 from ucj_dash.datasets import store
 from ucj_dash.datasets.dataset import COUNT_COLUMNS, PAIRS, DatasetMeta
 from ucj_dash.errors import UserError
@@ -245,6 +245,7 @@ def save(meta: DatasetMeta, figures: pd.DataFrame, files=None, upload=None, must
              Jsonb(meta.extra)))
         entries = _write_periods(conn, meta.id, figures, 1, meta.as_of, created)
         _insert_version(conn, meta.id, store.Version(1, "create", created, entries, upload or {}), files)
+    changes.refresh()
     return load(meta.id)
 
 
@@ -276,6 +277,7 @@ def append(dataset_id: str, figures: pd.DataFrame, as_of: str, files=None, uploa
         added = _write_periods(conn, dataset_id, figures, number, as_of, uploaded_at)
         entries = {**current.periods, **added}
         _insert_version(conn, dataset_id, store.Version(number, "append", uploaded_at, entries, upload or {}), files)
+    changes.refresh()
     return load(dataset_id)
 
 
@@ -289,6 +291,7 @@ def roll_back(dataset_id: str, to_version: int) -> PgDataset:
         target = _version(row)
         _insert_version(conn, dataset_id, store.Version(latest + 1, "rollback", store._now(), target.periods,
                                                         {"from_version": int(to_version)}), None)
+    changes.refresh()
     return load(dataset_id)
 
 
@@ -340,8 +343,21 @@ def _load(_url: str, dataset_id: str, _created_at: datetime, number: int) -> PgD
 
 
 def state() -> tuple[tuple[str, int], ...]:
+    """``(id, current version)`` of every dataset: read again only when the store's version has changed
+    (:mod:`ucj_dash.database.changes`), so a page's rerun usually asks the database nothing."""
+    url, version = pool.current_url(), changes.version()
+    cached = _state.get(url)
+    if cached is not None and cached[0] == version:
+        return cached[1]
     with pool.connection() as conn:
-        return tuple((i, int(v)) for i, v in conn.execute("SELECT id, current_version FROM datasets ORDER BY id").fetchall())
+        version = int(conn.execute("SELECT counter FROM store_version").fetchone()[0])
+        listed = tuple((i, int(v)) for i, v in conn.execute("SELECT id, current_version FROM datasets ORDER BY id").fetchall())
+    _state[url] = (version, listed)
+    return listed
+
+
+#: store URL -> (the store's version, its state then)
+_state: dict[str, tuple[int, tuple]] = {}
 
 
 def read_meta(dataset_id: str) -> DatasetMeta:
@@ -384,6 +400,7 @@ def delete(dataset_id: str) -> None:
         _lock(conn, dataset_id)
         if conn.execute("DELETE FROM datasets WHERE id = %s", (dataset_id,)).rowcount == 0:
             raise UserError("data.error.not_found", id=str(dataset_id)[:70])
+    changes.refresh()
 
 
 def figure_rows(dataset_id: str) -> int:
