@@ -181,6 +181,16 @@ def cpu_by_pid(procs: list[psutil.Process]) -> dict[int, float]:
     return out
 
 
+
+async def new_pages(browser, count: int, timeout_s: float) -> list:
+    """``count`` pages of ``browser``, each in a context of its own (one session each) at :data:`VIEWPORT`."""
+    pages = []
+    for _ in range(count):
+        context = await browser.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(timeout_s * 1000)
+        pages.append(await context.new_page())
+    return pages
+
 async def bench(args) -> None:
     if args.wait_quiet:
         await asyncio.to_thread(wait_quiet, args.wait_quiet)
@@ -197,11 +207,7 @@ async def bench(args) -> None:
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
             me = psutil.Process()
-            pages = []
-            for _ in range(args.browsers):
-                context = await browser.new_context(viewport=VIEWPORT)
-                context.set_default_timeout(args.timeout * 1000)
-                pages.append(await context.new_page())
+            pages = await new_pages(browser, args.browsers, args.timeout)
             sampler = asyncio.create_task(rss.sample_forever())
             browsers0 = cpu_by_pid(me.children(recursive=True))
             cpu0 = (server.cpu_seconds(), sum(cpu_by_pid([me]).values()), machine_busy())

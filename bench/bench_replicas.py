@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import bench_load  # noqa: E402
 import bench_load_browser  # noqa: E402
 from bench_load import MB, Rss, machine_busy, pct, verdict, wait_quiet, warm  # noqa: E402
-from bench_load_browser import CHROMIUM, LAUNCH_ARGS, VIEWPORT, BrowserUser, cpu_by_pid  # noqa: E402
+from bench_load_browser import CHROMIUM, LAUNCH_ARGS, BrowserUser, cpu_by_pid  # noqa: E402
 from streamlit_client import AppClient, Server  # noqa: E402
 
 from tests.postgres import start_server, stop_server  # noqa: E402
@@ -123,11 +123,7 @@ async def run_browsers(replicas: list[Replica], args) -> tuple[list[str], list[f
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         me = psutil.Process()
-        pages = []
-        for _ in range(args.sessions):
-            context = await browser.new_context(viewport=VIEWPORT)
-            context.set_default_timeout(args.timeout * 1000)
-            pages.append(await context.new_page())
+        pages = await bench_load_browser.new_pages(browser, args.sessions, args.timeout)
 
         def clients() -> list[psutil.Process]:
             out = [me]

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from ucj_dash.database import connection
+from ucj_dash.database import connection, pool
 from ucj_dash.paths import data_dir
 
 #: the cookie that carries the token
@@ -141,8 +141,6 @@ class _Postgres:
     """Records in the shared store's table ``admin_sessions``."""
 
     def add(self, token_id: str, now: datetime, expires: datetime, origin: str) -> None:
-        from ucj_dash.database import pool
-
         with pool.connection() as conn:
             conn.execute("INSERT INTO admin_sessions (id, issued_at, expires_at, origin) VALUES (%s, %s, %s, %s)",
                          (token_id, now, expires, origin))
@@ -150,16 +148,12 @@ class _Postgres:
             conn.execute("DELETE FROM admin_sessions WHERE expires_at < %s", (now - timedelta(days=1),))
 
     def active(self, token_id: str, now: datetime) -> bool:
-        from ucj_dash.database import pool
-
         with pool.connection() as conn:
             row = conn.execute("SELECT 1 FROM admin_sessions WHERE id = %s AND revoked_at IS NULL AND expires_at > %s",
                                (token_id, now)).fetchone()
         return row is not None
 
     def revoke(self, token_id: str, now: datetime) -> bool:
-        from ucj_dash.database import pool
-
         with pool.connection() as conn:
             cur = conn.execute("UPDATE admin_sessions SET revoked_at = %s WHERE id = %s AND revoked_at IS NULL "
                                "AND expires_at > %s", (now, token_id, now))

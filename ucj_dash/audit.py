@@ -25,7 +25,7 @@ from pathlib import Path
 
 from psycopg.types.json import Jsonb
 
-from ucj_dash.database import connection
+from ucj_dash.database import connection, pool
 from ucj_dash.paths import data_dir
 
 WINDOW_S = 15 * 60
@@ -111,8 +111,6 @@ def login_wait_s(origin: str | None, now: datetime | None = None) -> float:
 
 def _record_pg(entry: dict, when: datetime, extra: dict) -> None:
     """``entry`` as a row of ``audit_log`` (and a login attempt as a row of ``login_attempts``), in one transaction."""
-    from ucj_dash.database import pool
-
     origin = entry["origin"]
     with pool.connection() as conn:
         conn.execute(
@@ -125,8 +123,6 @@ def _record_pg(entry: dict, when: datetime, extra: dict) -> None:
 
 
 def _recent_pg(since: datetime) -> list[dict]:
-    from ucj_dash.database import pool
-
     with pool.connection() as conn:
         rows = conn.execute("SELECT time, action, outcome, origin, dataset_id, detail FROM audit_log "
                             "WHERE time >= %s ORDER BY time, id", (since,)).fetchall()
@@ -138,8 +134,6 @@ def _recent_pg(since: datetime) -> list[dict]:
 def _login_wait_pg(origin: str, now: datetime) -> float:
     """:func:`login_wait_s` from ``login_attempts``: the time of the ``limit``-th newest failure of the window,
     per client and in total (two index lookups)."""
-    from ucj_dash.database import pool
-
     since = now - timedelta(seconds=WINDOW_S)
     with pool.connection() as conn:
         mine, anyone = conn.execute(

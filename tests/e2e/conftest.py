@@ -54,17 +54,35 @@ def browser() -> Browser:
         browser.close()
 
 
+def start_streamlit(log: Path, env: dict[str, str] | None = None, *args: str) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` on a free port of ``localhost`` in its own process group (``args`` added to its
+    command line, ``env`` to its environment), its output in ``log``; the process and its base URL."""
+    port = _free_port()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true", *args],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **(env or {})},
+        )
+    return proc, f"http://localhost:{port}"
+
+
+def stop_process_group(proc: subprocess.Popen) -> None:
+    """SIGTERM to ``proc``'s process group, SIGKILL after 10 s; nothing when it has ended already."""
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 @contextmanager
 def streamlit_server(log: Path, env: dict[str, str] | None = None):
     """``streamlit run app.py`` on a free port, as a user starts it (``env`` added to its environment, e.g.
     its own ``UCJ_DATA_DIR``); yields its base URL once healthy."""
-    port = _free_port()
-    url = f"http://localhost:{port}"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **(env or {})},
-        )
+    proc, url = start_streamlit(log, env)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while not _healthy(url):
@@ -75,12 +93,7 @@ def streamlit_server(log: Path, env: dict[str, str] | None = None):
             time.sleep(0.2)
         yield url
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_process_group(proc)
 
 
 @pytest.fixture(scope="session")

@@ -22,13 +22,12 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import psycopg
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ROOT, STARTUP_TIMEOUT_S, _free_port, _healthy, _log_tail
+from tests.e2e.conftest import ROOT, STARTUP_TIMEOUT_S, _healthy, _log_tail, start_streamlit, stop_process_group
 from tests.e2e.leaflet_probe import MAP_IFRAME, MAP_PATH
 from tests.postgres import pg_database, postgres_url, running_server  # noqa: F401  (pytest fixtures)
 from tests.stores import link_demo_sources
@@ -71,25 +70,12 @@ class Replica:
         self.proc.wait(timeout=30)
 
     def stop(self) -> None:
-        if not self.alive():
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+        stop_process_group(self.proc)
 
 
 def start_replica(name: str, log: Path, env: dict[str, str]) -> Replica:
-    port = _free_port()
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **env},
-        )
-    return Replica(name, proc, f"http://localhost:{port}", log)
+    proc, url = start_streamlit(log, env, "--server.fileWatcherType", "none")
+    return Replica(name, proc, url, log)
 
 
 def wait_healthy(replicas: list[Replica]) -> None:

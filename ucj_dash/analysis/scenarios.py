@@ -22,8 +22,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+from psycopg.types.json import Jsonb
 
-from ucj_dash.database import connection
+from ucj_dash.database import connection, pool
 from ucj_dash.errors import UserError
 from ucj_dash.paths import data_dir
 from ucj_dash.text import fmt
@@ -221,10 +222,6 @@ _JSON_COLUMNS = {"query", "datasets", "summary", "bkbk", "extra"}
 
 def _save_pg(scenario: Scenario, replace: bool) -> None:
     """One row: a name taken refuses the second writer (``ON CONFLICT``), so two saves at once never both win."""
-    from psycopg.types.json import Jsonb
-
-    from ucj_dash.database import pool
-
     data = asdict(scenario)
     values = [Jsonb(data[c]) if c in _JSON_COLUMNS and data[c] is not None else data[c] for c in _COLUMNS]
     names = ", ".join(_COLUMNS)
@@ -243,8 +240,6 @@ def _from_row(row) -> Scenario:
 
 
 def _load_pg(scenario_id: str) -> Scenario:
-    from ucj_dash.database import pool
-
     with pool.connection() as conn:
         row = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM scenarios WHERE id = %s", (scenario_id,)).fetchone()
     if row is None:
@@ -253,16 +248,12 @@ def _load_pg(scenario_id: str) -> Scenario:
 
 
 def _list_pg() -> list[Scenario]:
-    from ucj_dash.database import pool
-
     with pool.connection() as conn:
         rows = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM scenarios ORDER BY saved_at DESC, id DESC").fetchall()
     return [_from_row(row) for row in rows]
 
 
 def _delete_pg(scenario_id: str) -> None:
-    from ucj_dash.database import pool
-
     with pool.connection() as conn:
         cur = conn.execute("DELETE FROM scenarios WHERE id = %s", (scenario_id,))
         if cur.rowcount == 0:

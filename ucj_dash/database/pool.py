@@ -88,12 +88,11 @@ def _check_up(url: str) -> None:
 
 
 def _unavailable(url: str) -> _connection.StoreUnavailable:
-    """Why no connection could be had: libpq's own reason from one direct attempt."""
+    """Why no connection could be had: libpq's own reason from one direct attempt (:func:`_check_up`)."""
     try:
-        with psycopg.connect(url, connect_timeout=_connection.CONNECT_TIMEOUT_S):
-            pass
-    except psycopg.OperationalError as exc:
-        return _connection.unavailable(url, exc)
+        _check_up(url)
+    except _connection.StoreUnavailable as exc:
+        return exc
     return _connection.unavailable(url, TimeoutError("all connections of the pool are busy"))
 
 

@@ -18,7 +18,7 @@ import os
 import uuid
 from dataclasses import dataclass
 
-from ucj_dash.database import connection
+from ucj_dash.database import changes, connection, pool
 from ucj_dash.datasets import store
 from ucj_dash.errors import UserError
 from ucj_dash.paths import data_dir
@@ -99,8 +99,6 @@ def default_path():
 
 def _stored_default() -> dict:
     if connection.store_url():
-        from ucj_dash.database import pool
-
         with pool.connection() as conn:
             return dict(conn.execute("SELECT indicator_group, dataset_id FROM default_composition").fetchall())
     try:
@@ -145,8 +143,6 @@ def set_default(composition: Composition) -> None:
         if dataset_id is not None and not _usable(dataset_id, group):
             raise UserError("composition.error.unusable", id=str(dataset_id)[:70], group=group)
     if connection.store_url():
-        from ucj_dash.database import changes, pool
-
         with pool.connection() as conn:  # one transaction: every replica sees the old default or the new one
             conn.execute("DELETE FROM default_composition")
             with conn.cursor() as cur:
@@ -165,8 +161,6 @@ def default_stamp() -> int:
     """Changes whenever the stored default may have: the default file's time, or the shared store's version
     (bumped by every change to its data)."""
     if connection.store_url():
-        from ucj_dash.database import changes
-
         return changes.version()
     path = default_path()
     return path.stat().st_mtime_ns if path.exists() else 0

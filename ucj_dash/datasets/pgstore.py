@@ -20,13 +20,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import json
 from datetime import datetime, timezone
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from psycopg import sql as pgsql
+from psycopg.types.json import Jsonb
 
 from ucj_dash.analysis import matched
 from ucj_dash.database import changes, pool
@@ -54,11 +54,6 @@ def _arrow_type(column: str) -> pa.DataType:
     if column.rsplit("__", 1)[-1] in _INT_SUFFIXES and "__" in column:
         return pa.int64()
     return pa.float64()
-
-
-def _pairs_of(columns) -> list:
-    present = set(columns)
-    return [p for p in PAIRS if p.part in present and p.whole in present]
 
 
 # ---------------------------------------------------------------- figures in and out through COPY
@@ -137,7 +132,7 @@ def _cached_period_rows(_url: str, dataset_id: str, file: str, period: str, colu
 
 def _period_rows(dataset_id: str, file: str, period: str, columns: tuple[str, ...]) -> pd.DataFrame:
     names = ["region_code", "level", "given", "reporting", *COUNT_COLUMNS,
-             *[p.column(s) for p in _pairs_of(columns) for s in matched.SUFFIXES]]
+             *[p.column(s) for p in store.pairs_of(columns) for s in matched.SUFFIXES]]
     with pool.connection() as conn:
         data = _copy_out(conn, f"SELECT {', '.join(names)} FROM period_figures "
                                "WHERE dataset_id = %s AND period = %s AND file = %s ORDER BY level, region_code",
@@ -156,7 +151,7 @@ class PgDataset(store.Dataset):
         period of this version, read through the primary key (one range of codes per period and level)."""
         own = 0 if code == NATION_CODE else int(level_of(code))
         # as the file store's year files: every count (empty where a period lacks it), the pairs some period has
-        stored = set(COUNT_COLUMNS) | {p.column(s) for e in self.version.periods.values() for p in _pairs_of(e.columns) for s in matched.SUFFIXES}
+        stored = set(COUNT_COLUMNS) | {p.column(s) for e in self.version.periods.values() for p in store.pairs_of(e.columns) for s in matched.SUFFIXES}
         wanted = [c for c in columns if c in stored]
         names = ["region_code", "period", "level", "given", *wanted]
         periods = sorted(self.version.periods)
@@ -217,8 +212,6 @@ _VERSION_SQL = "SELECT number, action, created_at, provenance, manifest FROM dat
 
 
 def _insert_version(conn, dataset_id: str, version: store.Version, files: dict[str, bytes] | None) -> None:
-    from psycopg.types.json import Jsonb
-
     conn.execute(
         "INSERT INTO dataset_versions (dataset_id, number, action, created_at, provenance, manifest) VALUES (%s, %s, %s, %s, %s, %s)",
         (dataset_id, version.number, version.action, _timestamp(version.created_at), Jsonb(version.provenance),
@@ -231,8 +224,6 @@ def _insert_version(conn, dataset_id: str, version: store.Version, files: dict[s
 
 def save(meta: DatasetMeta, figures: pd.DataFrame, files=None, upload=None, must_be_new: bool = False) -> PgDataset:
     """A whole new dataset (replacing one of the same id unless ``must_be_new``) in one transaction."""
-    from psycopg.types.json import Jsonb
-
     with pool.connection() as conn:
         _lock(conn, meta.id)
         if must_be_new:

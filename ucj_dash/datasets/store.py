@@ -98,12 +98,18 @@ def location(dataset_id: str) -> str:
 # ---- one period: rolled up, matched, written once
 
 
+def pairs_of(counts) -> list:
+    """The pairs (:data:`~ucj_dash.datasets.dataset.PAIRS`) both of whose counts are among ``counts``: those a
+    stored period holds matched sums of."""
+    present = set(counts)
+    return [p for p in PAIRS if p.part in present and p.whole in present]
+
+
 def period_frame(figures: pd.DataFrame) -> pd.DataFrame:
     """The stored table of one period's figures (as given, any levels): rolled up to every level, with the
     matched sums of each pair whose two counts are both present, sorted by level and code."""
     rolled = roll_up(figures).drop(columns="period")
-    present = {c for c in COUNT_COLUMNS if rolled[c].notna().any()}
-    pairs = [p for p in PAIRS if p.part in present and p.whole in present]
+    pairs = pairs_of(c for c in COUNT_COLUMNS if rolled[c].notna().any())
     rolled = pd.concat([rolled, matched.pair_columns(rolled, pairs)], axis=1)
     rolled["level"] = rolled["level"].astype("int8")
     rolled["reporting"] = rolled["reporting"].astype("float64")
