@@ -14,6 +14,7 @@ else:
     from ucj_dash.database.connection import StoreUnavailable
     from ui import admin_session, admission, entry, loaders, state, widgets
 
+    loaders.new_run()
     st.set_page_config(page_title="UCJ — Cakupan Jamsostek", page_icon="🗺️", layout="wide")
     lang = state.current_lang()
 

@@ -19,8 +19,9 @@ There is a ``--pause`` (1 s) after every run. A *click* is timed from sending th
 and checked: the URL must show the clicked region and the map its children.
 A session fails on an exception in the app, a disconnect, a run over 30 s or a
 wrong view. Server RSS (with children) is sampled every 0.5 s, and again at the
-``--linger`` times after all sessions disconnected; ``/_stcore/metrics`` (cache sizes,
-hits and misses) is read at the end. It reports, it does not assert: a missed budget
+``--linger`` times after all sessions disconnected; ``/_stcore/metrics`` (sessions and
+Streamlit's own caches: the app keeps its views in bounded caches of its own,
+``ui/loaders.kept``, which it does not list) is read at the end. It reports, it does not assert: a missed budget
 still exits 0. The load generator takes a few % of one core; other work on the
 machine is reported beside the server's CPU because it skews every figure.
 

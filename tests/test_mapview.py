@@ -16,6 +16,7 @@ from ucj_dash.datasets.dataset import COUNT_COLUMNS, DatasetMeta
 from ucj_dash.datasets.figures import Figures
 from ucj_dash.geography.boundaries import read_layer
 from ucj_dash.geography.regions import Level
+from ucj_dash.text import markup
 from ucj_dash.text.i18n import t
 from ucj_dash.views import mapview
 
@@ -254,3 +255,73 @@ def test_steps_to_target_classes_hold_a_value_on_a_step_in_the_higher_class():
     assert counts.method == "quantiles"
     assert not mapview.one_class(classes) and mapview.one_class(
         mapview.classify(pd.Series([31.0, 35.0, np.nan]), METRICS["ucj_coverage"], "target", settings, "id"))
+
+
+def _rows_computed_alone(figs: Figures, codes: list[str], period: str, settings: Settings, since: str | None) -> pd.DataFrame:
+    """Indicator rows of ``codes`` computed from their counts alone (the rule the map's table follows)."""
+    from ucj_dash.analysis import indicators
+
+    counts = figs.at(period).reindex(codes).drop(columns="level")
+    out = pd.concat([counts, indicators.compute(counts, settings)], axis=1)
+    then = figs.at(since).reindex(codes) if since else None
+    if then is not None:
+        part, whole = then["ucj__part"].astype(float), then["ucj__whole"].astype(float)
+        out["ucj_coverage_change_pp"] = out["ucj_coverage_pct"] - (part / whole.where(whole > 0) * 100)
+    else:
+        out["ucj_coverage_change_pp"] = np.nan
+    return out
+
+
+@pytest.mark.parametrize("codes", [
+    ["53.02.02"],
+    ["53.02.02.2001", "53.02.02.2002", "53.02.02.2003"],
+    ["11", "53", "91", "53.02", "53.02.02.2001"],
+    ["53.02", "99.99", "53.02.02.9999"],  # codes without data: rows of NaN
+    [],
+])
+def test_indicator_rows_taken_from_every_regions_rows_equal_those_computed_alone(registry, demo_figures, codes):
+    period, since = demo_figures.latest_period, demo_figures.periods[0]
+    settings = Settings({"ucj_target_pct": 40.0}, {"53.02": 75.0})  # a region's own target too
+    for with_since in (None, since, "1999-01"):  # a period the figures lack: no change
+        got = mapview.indicator_rows(demo_figures, codes, period, settings, with_since)
+        expected = _rows_computed_alone(demo_figures, codes, period, settings, with_since if with_since == since else None)
+        assert list(got.index) == codes
+        assert list(got.columns) == list(expected.columns)
+        pd.testing.assert_frame_equal(got.drop(columns="target_met"), expected.drop(columns="target_met"), check_dtype=False)
+        assert [None if pd.isna(v) else bool(v) for v in got["target_met"]] == \
+               [None if pd.isna(v) else bool(v) for v in expected["target_met"]]
+    if "53.02" in codes:
+        assert mapview.indicator_rows(demo_figures, ["53.02"], period, settings).at["53.02", "target_pct"] == 75.0
+
+
+def test_indicator_rows_follow_the_settings_and_have_true_false_targets_where_every_row_has_a_rate(demo_figures):
+    period = demo_figures.latest_period
+    code = "53.02"
+    low = mapview.indicator_rows(demo_figures, [code], period, Settings({"ucj_target_pct": 1.0}))
+    high = mapview.indicator_rows(demo_figures, [code], period, Settings({"ucj_target_pct": 99.0}))
+    assert low.at[code, "target_pct"] == 1.0 and high.at[code, "target_pct"] == 99.0
+    assert low["target_met"].dtype == bool and bool(low.at[code, "target_met"]) is True
+    assert bool(high.at[code, "target_met"]) is False
+    assert high.at[code, "gap_to_target_workers"] > low.at[code, "gap_to_target_workers"] == 0
+
+
+def test_geojson_features_follow_the_layer_and_carry_their_own_rows_values(registry, data_dir):
+    kecamatan = registry.children("53.02")
+    rows = pd.DataFrame({"region_code": kecamatan, "period": "2024-12", "employed_workers": 1000.0,
+                         "active_participants": [10.0 * (i + 1) for i in range(len(kecamatan))]})
+    fig = _stored("urut", rows)
+    table = mapview.children_table(fig, registry, "53.02", "2024-12", Settings()).iloc[::-1].reset_index(drop=True)
+    layer = read_layer(Level.DISTRICT, parent="53.02")
+    geoms = layer.iloc[::2].iloc[::-1]  # every other boundary, in another order than the table's
+    c = mapview.classify(table["ucj_coverage_pct"], METRICS["ucj_coverage"], "fixed", Settings())
+    doc = json.loads(mapview.layer_geojson(table, geoms, METRICS["ucj_coverage"], c, "2024-12", fig, "id", selected=kecamatan[0]))
+    assert [f["properties"]["code"] for f in doc["features"]] == list(geoms["code"])
+    fill_of = dict(zip(table["code"], mapview.colors_for(c)))
+    for feature in doc["features"]:
+        props = feature["properties"]
+        i = kecamatan.index(props["code"])
+        assert props["value"] == f"{(i + 1) * 1.0:.1f}%".replace(".", ",")  # 10·(i+1) of 1.000 workers
+        assert props["fill"] == fill_of[props["code"]]
+        assert props["name"] == markup.html(registry.name(props["code"]))
+        assert props["sel"] is (props["code"] == kecamatan[0])
+        assert props["kind"] == t("kind." + registry.table.at[props["code"], "kind"], "id")

@@ -69,7 +69,7 @@ def is_running() -> bool:
 
 def is_built() -> bool:
     """Whether boundary layers and the demo dataset are in place (the app can start)."""
-    return boundaries.read_manifest() is not None and all(store.exists(i) for i in demo.SOURCES)
+    return boundaries.has_manifest() and all(store.exists(i) for i in demo.SOURCES)
 
 
 def registry() -> Registry:

@@ -1,15 +1,18 @@
 """Cached loaders: what is read once per process and the views derived from a user's choices.
 
-Heavy objects (registry, datasets, display layers) are loaded once per process
-(``st.cache_resource``); views derived from the user's choices are cached per
-(dataset, parent, period, settings, ...) with a bound on the entries. No
-computation lives here: it calls :mod:`ucj_dash`.
+Heavy objects (registry, datasets, display layers) are loaded once per process;
+views derived from the user's choices are kept per (dataset, parent, period,
+settings, ...) with a bound on the entries (:func:`kept`). No computation lives
+here: it calls :mod:`ucj_dash`.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
+import inspect
 import math
+import threading
 import time
 
 import pandas as pd
@@ -67,6 +70,45 @@ def ensure_built(lang: str) -> None:
         st.stop()
 
 
+def kept(max_entries: int | None = None):
+    """Keep a loader's results in this process per argument values (defaults filled in), the ``max_entries`` most
+    recently used (all without a bound); a result several sessions ask for at once is made once. Callers never
+    modify a result: it is shared, not copied.
+
+    Instead of ``st.cache_data``/``st.cache_resource`` on what every rerun asks for: those inspect the function's
+    signature, hash every argument and (cache_data) unpickle a copy of the result on each call, about 1.5 ms a call
+    and a tenth of a map click's CPU (bench/bench_load.py). ``.clear()`` forgets everything.
+    """
+
+    def wrap(func):
+        cache = figures_module.LRU(max_entries or 1 << 30)
+        signature = inspect.signature(func)
+        simple = all(p.default is inspect.Parameter.empty for p in signature.parameters.values())
+
+        @functools.wraps(func)
+        def cached(*args, **kwargs):
+            if simple and not kwargs:
+                key = args
+            else:
+                bound = signature.bind(*args, **kwargs)
+                bound.apply_defaults()
+                key = tuple(bound.arguments.values())
+            return cache.get(key, lambda: func(*key))
+
+        cached.clear = cache.clear
+        return cached
+
+    return wrap
+
+
+_run = threading.local()
+
+
+def new_run() -> None:
+    """At the start of every run of the app: what is read once per run (the store's state) is read again."""
+    _run.__dict__.clear()
+
+
 @st.cache_resource(show_spinner=False)
 def _start_up_once() -> None:
     """Once per process: freed memory goes back to the system (:mod:`ucj_dash.memory`), folium renders
@@ -94,7 +136,7 @@ def _freeze_heap() -> None:
     gc.freeze()
 
 
-@st.cache_resource(show_spinner=False)
+@kept()
 def registry() -> Registry:
     reg = build.registry()
     _freeze_heap()
@@ -103,12 +145,15 @@ def registry() -> Registry:
 
 def store_state() -> tuple:
     """What the stored datasets and the default composition are now (each dataset's current version and
-    the default's stamp): read on every rerun, so an import from the command line or another replica shows
-    on the next."""
-    return store.state(), composition.default_stamp()
+    the default's stamp): read once per run (:func:`new_run`; pages ask several times), so an import from the
+    command line or another replica shows on the next."""
+    state = getattr(_run, "store_state", None)
+    if state is None:
+        state = _run.store_state = (store.state(), composition.default_stamp())
+    return state
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@kept(8)
 def _default_composition(state: tuple) -> composition.Composition:
     return composition.default()
 
@@ -118,7 +163,7 @@ def default_composition() -> composition.Composition:
     return _default_composition(store_state())
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@kept(8)
 def _candidates(state: tuple) -> dict[str, list[tuple[str, str, bool]]]:
     return {g: [(i, store.read_meta(i).name, store.read_meta(i).simulated) for i in composition.candidates(g)] for g in composition.GROUPS}
 
@@ -130,12 +175,12 @@ def source_candidates() -> dict[str, list[tuple[str, str, bool]]]:
 
 def source_key(comp: composition.Composition, max_age_months: int) -> tuple:
     """What identifies a composition's figures: its sources, their current versions and the alignment setting."""
-    current = dict(store.state())  # one listing (one query on the shared store), not two per dataset
+    current = dict(store_state()[0])
     versions = tuple(sorted((i, current[i]) for i in comp.dataset_ids() if i in current))
     return comp.sources, versions, int(max_age_months)  # the same as that Figures' ``key``
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@kept(8)
 def figures(key: tuple) -> Figures:
     """The figures of a composition (light: metadata and version manifests; period tables are read on
     demand and a few kept, see :mod:`ucj_dash.datasets.figures`)."""
@@ -143,16 +188,16 @@ def figures(key: tuple) -> Figures:
     return figures_module.load(composition.Composition(sources), max_age)
 
 
-@st.cache_resource(show_spinner=False, max_entries=48)
+@kept(16)
 def display_layer(level: int, parent: str | None = None):
-    """Display geometry of one level (villages per kabupaten, the 48 most recent kept), read once per process."""
+    """Display geometry of one level (villages per kabupaten, the 16 most recent kept: ~1.2 MB each), read once per process."""
     lv = Level(level)
     if lv == Level.VILLAGE:
         return boundaries.read_layer(lv, display=True, parent=parent[:5])
     return boundaries.read_layer(lv, display=True)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@kept(64)
 def children_geoms(parent: str, level: Level):
     """Display geometry of the regions at ``level`` inside ``parent`` (code, name, geometry; do not modify), kept
     for the 64 most recent views (a kecamatan's villages are picked out of the kabupaten's layer).
@@ -166,12 +211,12 @@ def children_geoms(parent: str, level: Level):
     return layer[layer["code"].str.startswith(prefix)]
 
 
-@st.cache_resource(show_spinner=False)
+@kept()
 def manifest() -> dict:
     return boundaries.read_manifest() or {}
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@kept(256)
 def children_table_cached(key: tuple, parent: str, period: str, settings_key: tuple, level: int | None = None,
                           since: str | None = None) -> pd.DataFrame:
     """:func:`mapview.children_table` (descendants at ``level`` when given; change since ``since``), cached per
@@ -181,7 +226,7 @@ def children_table_cached(key: tuple, parent: str, period: str, settings_key: tu
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@kept(64)
 def layer_geojson_cached(key: tuple, parent, period, metric_key, classification, lang, selected, settings_key,
                          since: str | None = None) -> str:
     settings_ = Settings.from_key(settings_key)
@@ -192,7 +237,7 @@ def layer_geojson_cached(key: tuple, parent, period, metric_key, classification,
     return mapview.layer_geojson(table, geoms, metric, classes, period, figures(key), lang, selected)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@kept(64)
 def map_tables_cached(key: tuple, parent: str, period: str, settings_key: tuple, since: str | None, metric_key: str,
                       lang: str) -> tuple[tables.Table, tables.Table | None, int]:
     """The map page's tables of ``parent``'s children: ranked by the metric, the most improved since ``since`` (None
@@ -204,20 +249,20 @@ def map_tables_cached(key: tuple, parent: str, period: str, settings_key: tuple,
     return shown, improved, mapview.without_boundary(table, geoms)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@kept(64)
 def coverages_cached(key: tuple, period: str) -> list[str]:
     """:func:`indicators.available_coverages` of a composition's figures in ``period`` (it reads every region)."""
     return indicators.available_coverages(figures(key).at(period))
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@kept(128)
 def profile_cached(key: tuple, code: str, period: str, settings_key: tuple):
     """A region's trend over every period and its village officials in ``period`` (the profile's slow parts)."""
     figs, settings_ = figures(key), Settings.from_key(settings_key)
     return profile.trend(figs, code, settings_), profile.village_officials(figs, code, period)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@kept(32)
 def priority_view_cached(key: tuple, parent, level: int, period, settings_key, rule_items: tuple, lang) -> tuple[pd.DataFrame, str]:
     """The ranked regions (with a ``reason`` column) and the bivariate map's GeoJSON, cached per view and rule."""
     settings_ = Settings.from_key(settings_key)

@@ -311,6 +311,21 @@ def read_manifest() -> dict | None:
         return None
 
 
+def has_manifest() -> bool:
+    """Whether a build's manifest is in place and readable: parsed once per version of the file (68 kB; asked on
+    every rerun)."""
+    try:
+        stat = manifest_path().stat()
+    except OSError:
+        return False
+    return _manifest_readable(stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _manifest_readable(_inode: int, _mtime_ns: int, _size: int) -> bool:
+    return read_manifest() is not None
+
+
 def installed_counts(manifest: dict) -> dict[str, int | None]:
     """What a build installed, from its manifest: regions with a boundary per level (``prov``, ``kab``,
     ``kec``), villages in the registry (``desa``) and villages without a boundary (``without_boundary``);

@@ -138,15 +138,40 @@ def without_boundary(table: pd.DataFrame, geoms: pd.DataFrame) -> int:
 def indicator_rows(dataset: Figures, codes: list[str], period: str, settings: Settings, since: str | None = None) -> pd.DataFrame:
     """Counts, matched pair sums and indicators of ``codes`` in ``period``, indexed by code; rows of NaN
     (units too) for codes without data. With ``since``, the change of UCJ coverage since that period
-    (percentage points) in :data:`~ucj_dash.analysis.indicators.CHANGE_COLUMN`, else NaN."""
-    counts = dataset.at(period).reindex(codes).drop(columns="level")
+    (percentage points) in :data:`~ucj_dash.analysis.indicators.CHANGE_COLUMN`, else NaN.
+
+    Taken out of every region's rows (:func:`_all_indicator_rows`, made once per figures, period, settings and
+    ``since``): computing a few regions costs ~10 ms of pandas overhead whatever their number, taking them 0.5 ms.
+    """
+    since = since if since is not None and since in dataset.periods else None
+    every = _ALL_ROWS.get((dataset.key, period, settings.key(), since), lambda: _all_indicator_rows(dataset, period, settings, since))
+    out = every.reindex(codes)
+    absent = every.index.get_indexer(out.index) < 0  # (``isin`` with 92k Arrow strings takes a second)
+    if absent.any():  # regions the figures lack still have their target, and no covered count above its whole
+        out.loc[absent, "target_pct"] = settings.targets_for(list(out.index[absent]))
+        out["coverage_over_100"] = out["coverage_over_100"].eq(True)
+    met = out["target_met"]
+    if len(out) and met.notna().all():  # True/False where every row has a rate (NaN only where one lacks it)
+        out["target_met"] = met.astype(bool)
+    return out
+
+
+#: :func:`_all_indicator_rows` per (figures, period, settings, since): ~43 MB each for 92k regions
+_ALL_ROWS = figures_module.LRU(3)
+figures_module.CACHES.append(_ALL_ROWS)
+
+
+def _all_indicator_rows(dataset: Figures, period: str, settings: Settings, since: str | None) -> pd.DataFrame:
+    """:func:`indicator_rows` of every region in ``period`` (~35 ms), its columns in a few blocks (one per dtype), so
+    that taking rows out of it is one take per dtype."""
+    counts = dataset.at(period).drop(columns="level")
     out = pd.concat([counts, indicators.compute(counts, settings)], axis=1)
-    if since is not None and since in dataset.periods:
-        then = indicators.pct(*indicators.pair_sums(dataset.at(since).reindex(codes), "ucj"))
+    if since is not None:
+        then = indicators.pct(*indicators.pair_sums(dataset.at(since), "ucj"))
         out[indicators.CHANGE_COLUMN] = indicators.coverage_change(out["ucj_coverage_pct"], then)
     else:
         out[indicators.CHANGE_COLUMN] = np.nan
-    return out
+    return out.copy()  # a deep copy consolidates the blocks: reindexing 49 blocks costs 3× more
 
 
 def _value_label(value: float, unit: str, lang: str) -> str:
@@ -310,47 +335,61 @@ def layer_geojson(table: pd.DataFrame, geoms: pd.DataFrame, metric: Metric | Non
     their periods. Text from data (names, dataset names) is HTML-escaped: Leaflet
     renders tooltips as HTML.
     """
-    extra = {"fill_color": colors_for(classes)}
-    if value_text is not None:
-        extra["value_text"] = list(value_text)
-    merged = geoms[["code", "geometry"]].merge(table.assign(**extra), on="code", how="inner")
     shown_pairs = [PAIR_BY_KEY[metric.pair]] if metric is not None else [PAIR_BY_KEY[k] for k in pairs]
+    wanted = ["code", "name", "kind"]
+    if value_text is None:
+        pair = shown_pairs[0]
+        wanted += [metric.column, pair.column("used"), pair.column("units"), pair.column("unit_level")]
+    # the rows with a boundary, in the layer's order, as lists of only the columns the features need (a pandas
+    # merge and walk of the table's ~70 columns took ~15 ms a view)
+    columns = {column: table[column].tolist() for column in wanted}
+    columns["fill_color"] = colors_for(classes)
+    if value_text is not None:
+        columns["value_text"] = list(value_text)
+    position = {code: i for i, code in enumerate(columns["code"])}
+    drawn = [(j, position[code]) for j, code in enumerate(geoms["code"].tolist()) if code in position]
+    rows = {column: [values[i] for _, i in drawn] for column, values in columns.items()}
+    geometry = geoms["geometry"].to_numpy()[[j for j, _ in drawn]]
     source = markup.html(" | ".join(figures.rate_provenance(p, period, lang) for p in shown_pairs) or "—")
     simulated = t("simulated.label", lang) if figures.meta.simulated else ""
+    period_text = fmt.period(period, lang)
+    kinds: dict[str, str] = {}
     missing: dict[int, str] = {}
     props = []
-    for row in merged.itertuples(index=False):
+    for i, code in enumerate(rows["code"]):
         notes = [simulated] if simulated else []
         if value_text is not None:
-            shown = markup.html(row.value_text)
+            shown = markup.html(rows["value_text"][i])
         else:
-            value = getattr(row, metric.column)
+            value = rows[metric.column][i]
             if pd.isna(value):
-                level = int(level_of(row.code))
+                level = int(level_of(code))
                 if level not in missing:
                     missing[level] = figures.missing_text(shown_pairs[0], level, period, lang)
                 shown = markup.html(f"{t('legend.no_data', lang)}: {missing[level]}")
             else:
                 shown = fmt.value(value, metric.unit, lang)
-                pair = shown_pairs[0]
-                basis = basis_text(getattr(row, pair.column("used")), getattr(row, pair.column("units")),
-                                   getattr(row, pair.column("unit_level")), lang)
+                basis = basis_text(rows[pair.column("used")][i], rows[pair.column("units")][i],
+                                   rows[pair.column("unit_level")][i], lang)
                 if basis:
                     notes.append(basis)
+        kind = rows["kind"][i]
+        if kind not in kinds:
+            kinds[kind] = markup.html(t("kind." + kind, lang))
         props.append(
             {
-                "id": row.code,
-                "kind": markup.html(t("kind." + row.kind, lang)),
+                "id": code,
+                "kind": kinds[kind],
                 "value": shown,
-                "period": fmt.period(period, lang),
+                "period": period_text,
                 "source": source,
                 "note": markup.html(" · ".join(notes)),
-                "fill": row.fill_color,
-                "sel": row.code == selected,
+                "fill": rows["fill_color"][i],
+                "sel": code == selected,
             }
         )
-    names = [markup.html(n) for n in merged["name"]]
-    return feature_collection(merged["code"].tolist(), names, merged["geometry"].to_numpy(), props)
+    names = [markup.html(n) for n in rows["name"]]
+    return feature_collection(rows["code"], names, geometry, props)
 
 
 #: (min lng, min lat, max lng, max lat): what the map shows when a view draws no region (none has a boundary)
