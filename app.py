@@ -15,6 +15,7 @@ else:
     from ui import admin_session, admission, entry, loaders, state, widgets
 
     loaders.new_run()
+    state.forget_stale_widgets()
     st.set_page_config(page_title="UCJ — Cakupan Jamsostek", page_icon="🗺️", layout="wide")
     lang = state.current_lang()
 

@@ -108,3 +108,19 @@ def test_each_session_thread_reads_the_store_for_its_own_run(data_dir):
     thread.start()
     thread.join()
     assert seen == [{"lain": 1}]
+
+
+def test_a_session_keeps_only_the_widgets_on_its_page_not_one_per_region_visited(registry):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    regions = [code for province in registry.children("ID")[:4] for code in (province, registry.children(province)[0])]
+    for region in regions:
+        at.query_params.clear()
+        at.query_params["region"] = region
+        at.run()
+        assert not at.exception
+    widgets = at._session_state._state._new_widget_state  # noqa: SLF001 - what Streamlit keeps per widget
+    kept = [wid for wid in widgets.widget_metadata if "table_" in wid]
+    assert len(kept) == 1 and kept[0].endswith(f"table_{regions[-1]}")  # the table of the last parent only
+    assert not [wid for wid in widgets.widget_metadata if wid.endswith(f"crumb_{regions[0]}")]  # earlier views' breadcrumbs

@@ -7,6 +7,7 @@ menu drops it) restores the session's last view.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from dataclasses import replace
 
@@ -22,6 +23,27 @@ from ui.loaders import registry
 
 SETTINGS_KEY = "settings_overrides"
 REGION_TARGETS_KEY = "region_targets"
+
+
+def forget_stale_widgets() -> int:
+    """Drop what Streamlit keeps of widgets no longer on the page; returns how many. Called at the start of every run.
+
+    Streamlit (1.5x) drops a stale widget's value when a run ends but keeps its metadata, which holds its callbacks,
+    and through them the globals of the page run that made it: the map, its layer and its tables. Widgets whose key
+    names a region (a breadcrumb's ``crumb_53.02``, a table's ``table_53``) pile up one per region visited, so a
+    session kept every map it had shown: the server grew ~1.7 MB/s under load (bench/bench_load.py). A widget on
+    the page has a value, so only metadata without one goes.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None or ctx.session_state is None:
+        return 0
+    safe = ctx.session_state
+    with safe._lock:  # noqa: SLF001 - no public way to forget a widget
+        widgets = safe._state._new_widget_state  # noqa: SLF001
+        stale = [wid for wid in widgets.widget_metadata if wid not in widgets.states]
+        for wid in stale:
+            del widgets.widget_metadata[wid]
+    return len(stale)
 
 
 def settings() -> Settings:
