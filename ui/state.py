@@ -28,7 +28,7 @@ REGION_TARGETS_KEY = "region_targets"
 def forget_stale_widgets() -> int:
     """Drop what Streamlit keeps of widgets no longer on the page; returns how many. Called at the start of every run.
 
-    Streamlit (1.5x) drops a stale widget's value when a run ends but keeps its metadata, which holds its callbacks,
+    Streamlit (1.67) drops a stale widget's value when a run ends but keeps its metadata, which holds its callbacks,
     and through them the globals of the page run that made it: the map, its layer and its tables. Widgets whose key
     names a region (a breadcrumb's ``crumb_53.02``, a table's ``table_53``) pile up one per region visited, so a
     session kept every map it had shown: the server grew ~1.7 MB/s under load (bench/bench_load.py). A widget on
