@@ -43,7 +43,7 @@ st.markdown(
     )
 )
 for key, src in manifest.get("sources", {}).items():
-    st.markdown(f"- **{src['repo']}** @ `{src['commit'][:12]}` — {src['description']} — {src['licence']} — {src['url']}")
+    st.markdown(f"- **{md(src['repo'])}** @ {md(src['commit'][:12])} — {md(src['description'])} — {md(src['licence'])} — {md(src['url'])}")
 
 st.header(t("about.method", lang))
 st.markdown(t("about.method.text", lang))
@@ -52,5 +52,5 @@ st.header(t("about.settings", lang))
 st.dataframe(settings_table(state.settings(), lang), hide_index=True, width="stretch")
 
 st.header(t("about.installed", lang))
-st.caption(f"{manifest.get('built_at', '-')} · {manifest.get('build_seconds', '-')} s")
+st.caption(f"{md(manifest.get('built_at', '-'))} · {md(manifest.get('build_seconds', '-'))} s")
 st.json({k: manifest.get(k) for k in ("counts", "registry_counts", "invalid_repaired", "display")}, expanded=False)

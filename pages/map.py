@@ -117,7 +117,7 @@ with st.sidebar:
             t("map.period", lang), ds.periods, key="period_w", on_change=lambda: go(period=st.session_state["period_w"])
         )
     else:
-        st.markdown(f"**{t('map.period', lang)}:** {period}")
+        st.markdown(f"**{t('map.period', lang)}:** {md(period)}")
     st.session_state["class_w"] = view.classification
     st.selectbox(
         t("map.classification", lang),
@@ -205,7 +205,7 @@ with right:  # what to find and what to show on top (display options in the side
         mime="text/csv",
     )
     if improved is not None and len(improved.frame):
-        st.markdown(f"**{t('map.most_improved', lang, level=t('level.' + child_level.key, lang), since=since)}**")
+        st.markdown(f"**{t('map.most_improved', lang, level=t('level.' + child_level.key, lang), since=md(since))}**")
         st.dataframe(improved.frame, hide_index=True, width="stretch", key="most_improved",
                      column_config=widgets.column_config(improved.units))
     widgets.provenance_caption(ds, list(dict.fromkeys([metric.pair, "ucj", "extreme_poverty", "vulnerable"])), period, lang)

@@ -365,7 +365,7 @@ def layer_geojson(table: pd.DataFrame, geoms: pd.DataFrame, metric: Metric | Non
             if pd.isna(value):
                 level = int(level_of(code))
                 if level not in missing:
-                    missing[level] = figures.missing_text(shown_pairs[0], level, period, lang)
+                    missing[level] = figures.missing_text(pair, level, period, lang)
                 shown = markup.html(f"{t('legend.no_data', lang)}: {missing[level]}")
             else:
                 shown = fmt.value(value, metric.unit, lang)
