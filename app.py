@@ -4,7 +4,11 @@ Each session runs this file as its script (``__main__``). ``streamlit run app.py
 serve the ``st.App`` declared below: that app warms what a first visit needs as the server starts (ui/warmup.py).
 """
 
-import streamlit as st
+from ucj_dash import memory
+
+memory.arrow_uses_malloc()  # before pandas loads pyarrow: its freed memory goes back to the system (ucj_dash/memory.py)
+
+import streamlit as st  # noqa: E402
 
 if __name__ != "__main__":  # imported by `streamlit run` (or an ASGI server): the server, not a session
     from ui import warmup

@@ -10,10 +10,14 @@ way of starting the app (``make run``, plain ``streamlit run app.py``, the conta
 - at most two ``malloc`` arenas (``MALLOC_ARENA_MAX=2``): Streamlit runs every session's script in
   a thread of its own, and glibc would give threads up to eight arenas per core, each keeping its
   own freed memory;
-- Arrow allocates through that same ``malloc`` (its own jemalloc/mimalloc pools keep what they
-  freed), as ``ARROW_DEFAULT_MEMORY_POOL=system`` would.
+- Arrow allocates through that same ``malloc``: its bundled mimalloc keeps what it freed. Arrow's C++ default
+  pool, which its Parquet reader uses whatever ``pyarrow.set_memory_pool`` says, is chosen from
+  ``ARROW_DEFAULT_MEMORY_POOL`` when pyarrow is loaded: :func:`arrow_uses_malloc` sets it, first thing in
+  ``app.py``. Reading 120 kabupaten village layers (16 kept) and dropping them left +30 MB of mimalloc
+  pages behind; with malloc, +1 MB.
 
-Measured by ``bench/bench_data.py`` (server RSS with 60 monthly national periods): 682 → 592 MB.
+Measured by ``bench/bench_data.py`` (server RSS with 60 monthly national periods): 682 → 592 MB; and by
+``bench/bench_load.py`` (RSS after the sessions left).
 
 :func:`release` gives back what a burst of work left behind (called when the server is idle, ``ui/idle.py``).
 """
@@ -23,6 +27,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import os
+import sys
 import threading
 
 #: glibc's ``mallopt`` parameter numbers (``<malloc.h>``)
@@ -42,9 +48,18 @@ def _libc():
         return None
 
 
+def arrow_uses_malloc() -> bool:
+    """Make Arrow's default memory pool ``malloc`` (``ARROW_DEFAULT_MEMORY_POOL=system``, unless the environment
+    says otherwise). Takes effect only before pyarrow is imported (pandas imports it): False when too late."""
+    if "pyarrow" in sys.modules:
+        return False
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+    return True
+
+
 def return_freed_memory() -> bool:
     """Apply both settings (once per process; later calls do nothing). False where glibc is absent
-    (e.g. musl or macOS): Arrow's pool is still switched."""
+    (e.g. musl or macOS): pyarrow's own pool is still switched (see :func:`arrow_uses_malloc` for the C++ one)."""
     global _done
     with _lock:
         if _done:
