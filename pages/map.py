@@ -6,7 +6,6 @@ from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from ucj_dash.analysis.indicators import CHANGE_COLUMN, METRICS
 from ucj_dash.exports import workbook
@@ -16,7 +15,7 @@ from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
 from ucj_dash.text.markup import markdown as md
 from ucj_dash.views import drill, mapview
-from ui import entry, exports, loaders, state, widgets
+from ui import entry, exports, loaders, map_component, state, widgets
 from ui.assets import MAP_CSS
 
 entry.through_app(__file__)
@@ -84,16 +83,10 @@ with left:
         ds.key, parent, period, metric.key, view.classification, lang, view.selected_village,
         settings.key(), since,
     )
-    fg = mapview.choropleth_group(geojson, "choropleth", mapview.tooltip_labels(lang))
-    basemap = st.session_state.get("basemap", False)
-    st_folium(  # no center/zoom: the map fits the regions drawn itself, without a zoom animation
-        mapview.base_map(loaders.ASSET_URLS, basemap=basemap, report_drawn=True),
-        key="map",
-        feature_group_to_add=fg,
-        returned_objects=["last_active_drawing", "last_object_clicked"],
-        on_change=on_map_click,
-        height=600,
-        use_container_width=True,
+    map_component.folium_map(  # no center/zoom: the map fits the regions drawn itself, without a zoom animation
+        geojson, "choropleth", mapview.tooltip_labels(lang), key="map", height=600,
+        returned_objects=["last_active_drawing", "last_object_clicked"], on_change=on_map_click,
+        basemap=st.session_state.get("basemap", False), report_drawn=True,
     )
     method_label = mapview.method_label(classes, settings, lang)
     st.markdown(mapview.legend_html(classes, t("metric." + metric.key, lang), method_label, lang, ds.meta.simulated), unsafe_allow_html=True)

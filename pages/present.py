@@ -12,7 +12,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from ucj_dash.analysis import cost, priority
 from ucj_dash.analysis.indicators import METRICS
@@ -20,7 +19,7 @@ from ucj_dash.geography.regions import NATION_CODE, Level
 from ucj_dash.text import markup
 from ucj_dash.text.i18n import t
 from ucj_dash.views import drill, mapview, slides
-from ui import entry, loaders, state
+from ui import entry, loaders, map_component, state
 from ui.assets import PRESENT_KEYS_URL, STATIC_DIR
 
 entry.through_app(__file__)
@@ -160,17 +159,7 @@ elif slide.kind == "map":
     geojson = loaders.layer_geojson_cached(
         ds.key, parent, period, metric.key, view.classification, lang, view.selected_village, settings.key()
     )
-    fg = mapview.choropleth_group(
-        geojson, "choropleth", mapview.tooltip_labels(lang)
-    )
-    st_folium(
-        mapview.base_map(loaders.ASSET_URLS),
-        key="present_map",
-        feature_group_to_add=fg,
-        returned_objects=[],
-        height=580,
-        use_container_width=True,
-    )
+    map_component.folium_map(geojson, "choropleth", mapview.tooltip_labels(lang), key="present_map", height=580)
     st.markdown(mapview.legend_html(classes, t("metric." + metric.key, lang), mapview.method_label(classes, settings, lang),
                                     lang, ds.meta.simulated),
                 unsafe_allow_html=True)

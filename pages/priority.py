@@ -6,7 +6,6 @@ from dataclasses import asdict, replace
 
 import plotly.graph_objects as go
 import streamlit as st
-from streamlit_folium import st_folium
 
 from ucj_dash.analysis import priority
 from ucj_dash.analysis.indicators import COVERAGES
@@ -17,7 +16,7 @@ from ucj_dash.geography.regions import NATION_CODE
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
 from ucj_dash.views import mapview, tables
-from ui import entry, loaders, state, widgets
+from ui import entry, loaders, map_component, state, widgets
 
 entry.through_app(__file__)
 
@@ -106,7 +105,6 @@ left, right = st.columns([1, 1], gap="medium")
 with left:
     st.subheader(t("priority.map", lang))
     geoms = loaders.children_geoms(parent, level)
-    fg = mapview.choropleth_group(geojson, "bivariate", mapview.tooltip_labels(lang))
 
     def on_map_click() -> None:
         drawn = (st.session_state.get("prmap") or {}).get("last_active_drawing") or {}
@@ -114,8 +112,8 @@ with left:
         if code in reg:
             st.session_state["open_profile"] = code
 
-    st_folium(mapview.base_map(loaders.ASSET_URLS), key="prmap", feature_group_to_add=fg,
-              returned_objects=["last_active_drawing"], on_change=on_map_click, height=460, use_container_width=True)
+    map_component.folium_map(geojson, "bivariate", mapview.tooltip_labels(lang), key="prmap", height=460,
+                             returned_objects=["last_active_drawing"], on_change=on_map_click)
     st.markdown(priority.bivariate_legend_html(counts, settings, lang, ds.meta.simulated), unsafe_allow_html=True)
     missing = mapview.without_boundary(ranked, geoms)
     if missing:

@@ -134,6 +134,15 @@ def feature_group_string(feature_group: folium.FeatureGroup, map: folium.Map, id
     return script
 
 
+def layer_script(*key) -> str | None:
+    """The script made for a layer marked with ``key`` (:func:`mark`), while it is kept; else None."""
+    with _scripts_lock:
+        script = _SCRIPTS.get((key, 0))
+        if script is not None:
+            _SCRIPTS.move_to_end((key, 0))
+    return script
+
+
 def forget() -> None:
     """Drop the kept parses and layer scripts (the compiled templates stay: they are the app's own)."""
     geojson_data.cache_clear()

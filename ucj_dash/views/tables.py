@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ucj_dash.analysis import cost, profile
@@ -115,28 +116,39 @@ class Table:
 
 
 def build(rows: pd.DataFrame, columns: Sequence[Column], lang: str, sort_by: str | None = None,
-          ascending: bool = False) -> Table:
+          ascending: bool = False, extra: dict[str, Sequence] | None = None) -> Table:
     """The table of ``rows`` (one per region, with ``code``) showing ``columns`` in ``lang``.
 
     With ``sort_by``, rows are ordered by that column, largest first unless
     ``ascending``; rows without a value ("no data", NaN) come last either way,
     and ties keep code order. Without it, rows keep their order. The ordered
-    rows get ``position`` (1 = first), which a column may show. Values stay as
-    they are (NaN stays NaN: no data is never 0). Raises ``ValueError`` when two
-    headers read the same.
+    rows get ``position`` (1 = first), which a column may show. ``extra``: more
+    columns (one value per row, in the rows' order) for ``columns`` to show. Values
+    stay as they are (NaN stays NaN: no data is never 0). Raises ``ValueError``
+    when two headers read the same.
+
+    Only the shown columns are taken from ``rows`` (a children table has ~70): ~1 ms for a view's table.
     """
-    if sort_by is not None:
-        rows = rows.sort_values([sort_by, "code"], ascending=[ascending, True], na_position="last", kind="mergesort")
-    rows = rows.assign(position=range(1, len(rows) + 1))
     headers = [c.header_text(lang) for c in columns]
     if len(set(headers)) < len(headers):
         raise ValueError(f"two columns share a header: {headers}")
+    extra = extra or {}
+
+    def values(key: str) -> np.ndarray:
+        return np.asarray(extra[key]) if key in extra else rows[key].to_numpy()
+
+    order = np.arange(len(rows))
+    if sort_by is not None:  # sorted as the column's own type (pandas' missing values last)
+        by = pd.array(extra[sort_by]) if sort_by in extra else rows[sort_by].array
+        keys = pd.DataFrame({"value": by, "code": rows["code"].to_numpy()})
+        order = keys.sort_values(["value", "code"], ascending=[ascending, True], na_position="last",
+                                 kind="mergesort").index.to_numpy()
     data = {}
     for column, header in zip(columns, headers):
-        values = rows[column.key]
-        data[header] = values.to_numpy() if column.labels is None else [t(column.labels + str(v), lang) for v in values]
+        shown = np.arange(1, len(rows) + 1) if column.key == "position" else values(column.key)[order]
+        data[header] = shown if column.labels is None else [t(column.labels + str(v), lang) for v in shown]
     frame = pd.DataFrame(data, columns=headers)
-    return Table(frame, {h: c.unit for h, c in zip(headers, columns)}, rows["code"].tolist())
+    return Table(frame, {h: c.unit for h, c in zip(headers, columns)}, rows["code"].to_numpy()[order].tolist())
 
 
 def cell_text(value, unit: Unit, lang: str) -> str:
@@ -181,17 +193,17 @@ IMPROVED_COLUMNS = (
 
 def map_table(children: pd.DataFrame, metric: Metric, on_map: set[str], lang: str) -> Table:
     """The map page's table: ranked by ``metric`` (largest first, no data last), a note where a region has no boundary."""
-    note = ["" if code in on_map else t("map.no_boundary.cell", lang) for code in children["code"]]
-    rows = children.assign(note=note)
-    if "ucj_coverage_change_pp" not in rows:  # a table made without a period to compare with
-        rows["ucj_coverage_change_pp"] = float("nan")
-    return build(rows, MAP_COLUMNS, lang, sort_by=metric.column)
+    extra = {"note": ["" if code in on_map else t("map.no_boundary.cell", lang) for code in children["code"]]}
+    if "ucj_coverage_change_pp" not in children:  # a table made without a period to compare with
+        extra["ucj_coverage_change_pp"] = np.full(len(children), np.nan)
+    return build(children, MAP_COLUMNS, lang, sort_by=metric.column, extra=extra)
 
 
 def improved_table(children: pd.DataFrame, lang: str, n: int = 5) -> Table:
     """The ``n`` children whose UCJ coverage rose most since the period compared with (no data left out)."""
-    rows = children[children["ucj_coverage_change_pp"].notna()]
-    return build(rows.nlargest(n, "ucj_coverage_change_pp"), IMPROVED_COLUMNS, lang, sort_by="ucj_coverage_change_pp")
+    change = children["ucj_coverage_change_pp"]
+    top = change[change.notna()].nlargest(n).index
+    return build(children.loc[top], IMPROVED_COLUMNS, lang, sort_by="ucj_coverage_change_pp")
 
 
 def profile_columns(coverage: str) -> tuple[Column, ...]:
