@@ -199,7 +199,7 @@ with right:  # what to find and what to show on top (display options in the side
     )
     if improved is not None and len(improved.frame):
         st.markdown(f"**{t('map.most_improved', lang, level=t('level.' + child_level.key, lang), since=md(since))}**")
-        st.dataframe(improved.frame, hide_index=True, width="stretch", key="most_improved",
+        st.dataframe(improved.arrow, hide_index=True, width="stretch", key="most_improved",
                      column_config=widgets.column_config(improved.units))
     widgets.provenance_caption(ds, list(dict.fromkeys([metric.pair, "ucj", "extreme_poverty", "vulnerable"])), period, lang)
     st.caption(t("map.boundary_source", lang))

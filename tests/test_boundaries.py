@@ -124,3 +124,19 @@ def test_installed_counts_from_a_manifest():
                 "registry_counts": {"desa": 83762}, "villages_without_boundary": ["53.02.02.2001", "53.02.02.2002"]}
     assert boundaries.installed_counts(manifest) == {"prov": 38, "kab": 514, "kec": 7285, "desa": 83762, "without_boundary": 2}
     assert boundaries.installed_counts({}) == {"prov": None, "kab": None, "kec": None, "desa": None, "without_boundary": 0}
+
+
+@pytest.mark.parametrize("level, kabupaten", [(Level.VILLAGE, "53.71"), (Level.VILLAGE, "11.01"), (Level.REGENCY, None),
+                                              (Level.PROVINCE, None)])
+def test_display_columns_are_the_display_layer_s(manifest, level, kabupaten):
+    layer = read_layer(level, display=True, parent=kabupaten)
+    shown = boundaries.read_display(level, kabupaten)
+    assert shown["code"].tolist() == layer["code"].tolist() and shown["name"].tolist() == layer["name"].tolist()
+    assert len(shown) > 0 and all(a.equals_exact(b, 0) for a, b in zip(shown["geometry"], layer.geometry))
+
+
+def test_display_columns_of_a_kabupaten_without_village_layer_are_empty(manifest):
+    shown = boundaries.read_display(Level.VILLAGE, "99.99")
+    assert len(shown) == 0 and {"code", "name", "geometry"} <= set(shown.columns)
+    with pytest.raises(ValueError):
+        boundaries.read_display(Level.VILLAGE)

@@ -121,3 +121,42 @@ def test_the_parsed_collection_keeps_ids_properties_and_geometry_types_but_no_co
         {"type": "Feature", "id": "31.73", "properties": {"code": "31.73", "fill": "#000"}, "geometry": None},
     ]
     assert leaflet_speed._dumps(parsed) == text  # what the map is given: the whole text
+
+
+def _hostile_layer() -> str:
+    names = ["<b>A&amp;B's</b>", "Kab_0 \u2028 x", "map_div feature_group_0 geo_json_0 _0"]
+    return json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": f"11.0{i}", "name": name, "kind": "k", "value": "<1%", "period": "p",
+                                           "source": "a > b", "note": "'q'", "fill": "#fff", "sel": i == 0},
+         "geometry": {"type": "Point", "coordinates": [100 + i, 1]}} for i, name in enumerate(names)]},
+        ensure_ascii=False)
+
+
+@pytest.mark.parametrize("layer", ["villages", "hostile"])
+def test_a_layer_script_made_with_its_data_set_in_afterwards_is_streamlit_folium_s(monkeypatch, manifest, layer):
+    if layer == "villages":
+        frame = boundaries.read_layer(Level.VILLAGE, display=True, parent="53.71")
+        geojson = boundaries.feature_collection(frame["code"], frame["name"], frame.geometry.to_numpy(), [
+            {"kind": "desa", "value": "1", "period": "p", "source": "s", "note": "", "fill": "#fff", "sel": False}] * len(frame))
+    else:
+        geojson = _hostile_layer()
+    monkeypatch.setattr(leaflet_speed, "_SCRIPTS", type(leaflet_speed._SCRIPTS)())
+    leaflet_speed.install()
+    made = leaflet_speed.feature_group_string(mapview.choropleth_group(geojson, "choropleth", ["a"] * 7), mapview.base_map(None))
+    original = leaflet_speed._feature_group_string(mapview.choropleth_group(geojson, "choropleth", ["a"] * 7), mapview.base_map(None))
+    assert made == original
+    assert "UCJLAYERDATA" not in made and len(made) > len(geojson)
+
+
+def test_a_layer_whose_texts_look_like_templates_is_drawn_as_they_are():
+    """Texts are set into a layer's script after it is made: jinja never reads them (streamlit-folium's own way
+    compiles the whole script as a template, and a name such as ``{{ 'x' }}`` stopped the page with a syntax error)."""
+    geojson = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "11", "name": "{{ 'x' }} {% if %} {# #}", "kind": "k", "value": "{{ 7*7 }}",
+                                           "period": "p", "source": "s", "note": "", "fill": "#fff", "sel": False},
+         "geometry": {"type": "Point", "coordinates": [100, 1]}}]})
+    leaflet_speed.install()
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        leaflet_speed._feature_group_string(mapview.choropleth_group(geojson, "c", ["a"] * 7), mapview.base_map(None))
+    made = leaflet_speed.feature_group_string(mapview.choropleth_group(geojson, "choropleth", ["t"] * 7), mapview.base_map(None))
+    assert '"name": "{{ \\u0027x\\u0027 }} {% if %} {# #}"' in made and '"value": "{{ 7*7 }}"' in made

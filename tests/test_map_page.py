@@ -242,3 +242,20 @@ def test_progress_since_a_chosen_period_and_the_most_improved(demo_figures, regi
     assert focus > 0 and any("sejak 2024-06" in str(m.delta) for m in at.metric)
     bad = _run(since="1999-01")
     assert any("1999-01" in i.value for i in bad.info)
+
+
+def _source_boxes(at: AppTest) -> dict[str, str]:
+    return {box.key: box.value for box in at.selectbox if str(box.key).startswith("src_")}
+
+
+def test_the_sources_show_their_datasets_once_opened(demo_store):
+    _partial_kab(demo_store)
+    at = _run(region="53.02")
+    assert _source_boxes(at) == {}  # closed: its selectboxes are not made
+    at.session_state["sources_box"] = True  # opened
+    at.run()
+    assert _source_boxes(at) == {"src_participants": "demo-peserta", "src_workers": "demo-sakernas",
+                                 "src_vulnerable": "demo-peserta", "src_poverty": "demo-kemiskinan",
+                                 "src_officials": "demo-aparat-desa"}
+    chosen = _run(region="53.02", src="w:ntt-tts")  # a link with chosen sources opens them
+    assert _source_boxes(chosen)["src_workers"] == "ntt-tts"

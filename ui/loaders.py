@@ -189,23 +189,22 @@ def figures(key: tuple) -> Figures:
 
 
 @kept(16)
-def display_layer(level: int, parent: str | None = None):
-    """Display geometry of one level (villages per kabupaten, the 16 most recent kept: ~1.2 MB each), read once per process."""
+def display_layer(level: int, parent: str | None = None) -> pd.DataFrame:
+    """Display geometry of one level (villages per kabupaten, the 16 most recent kept: ~1.2 MB each), read once per
+    process (:func:`boundaries.read_display`)."""
     lv = Level(level)
-    if lv == Level.VILLAGE:
-        return boundaries.read_layer(lv, display=True, parent=parent[:5])
-    return boundaries.read_layer(lv, display=True)
+    return boundaries.read_display(lv, parent[:5] if lv == Level.VILLAGE else None)
 
 
 @kept(64)
-def children_geoms(parent: str, level: Level):
+def children_geoms(parent: str, level: Level) -> pd.DataFrame:
     """Display geometry of the regions at ``level`` inside ``parent`` (code, name, geometry; do not modify), kept
     for the 64 most recent views (a kecamatan's villages are picked out of the kabupaten's layer).
 
     Villages need a ``parent`` at kabupaten level or below (they are stored per kabupaten).
     """
     layer = display_layer(int(level), parent if level == Level.VILLAGE else None)
-    if parent == "ID":
+    if parent == "ID" or (level == Level.VILLAGE and level_of(parent) == Level.REGENCY):  # the layer is its regions
         return layer
     prefix = parent + "."
     return layer[layer["code"].str.startswith(prefix)]

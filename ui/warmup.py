@@ -60,12 +60,12 @@ def warm_up() -> float:
         from ucj_dash.analysis.settings import Settings
         from ucj_dash.text.i18n import LANGS
         from ucj_dash.views import drill, mapview, tables  # noqa: F401
-        from ui import loaders, widgets  # noqa: F401
+        from ui import loaders, map_component, widgets  # noqa: F401
 
         # Streamlit registers a component declared while a session's script runs; these were declared here, by the
         # imports above, so they are registered as the first run would have
         registry = runtime.get_instance().component_registry
-        for component in (streamlit_folium._component_func, loaders.leaflet_assets):
+        for component in (map_component._component, loaders.leaflet_assets):  # streamlit-folium's, and Leaflet's
             registry.register_component(component)
         loaders.ensure_built(LANGS[0])  # built: the process's start-up settings only
         loaders.registry()

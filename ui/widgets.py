@@ -72,8 +72,6 @@ def sources_sidebar(lang: str) -> None:
     """In the sidebar: which stored dataset gives each group of figures for this session (the link keeps
     the choice; "default" goes back to the admin's composition)."""
     view = current_view()[0]
-    comp = session_composition(view.sources)[0]
-    candidates = loaders.source_candidates()
 
     def pick(group: str) -> None:
         current = current_view()[0]
@@ -84,7 +82,13 @@ def sources_sidebar(lang: str) -> None:
     def reset() -> None:
         set_view(replace(current_view()[0], sources="", period=None), **page_params())
 
-    with st.sidebar.expander(t("sources.title", lang), expanded=bool(view.sources), icon=":material/database:"):
+    box = st.sidebar.expander(t("sources.title", lang), expanded=bool(view.sources), icon=":material/database:",
+                              key="sources_box", on_change="rerun")
+    if not box.open:  # its selectboxes only once opened: five of them on every rerun cost ~4% of a map click's CPU
+        return
+    comp = session_composition(view.sources)[0]
+    candidates = loaders.source_candidates()
+    with box:
         st.caption(t("sources.help", lang))
         for group in composition.GROUPS:
             options = [i for i, _, _ in candidates[group]]
@@ -135,7 +139,7 @@ def region_table(shown: tables.Table, key: str, on_pick, height: int | None = No
         if selection and selection.selection.rows:
             on_pick(st.session_state[f"{key}_codes"][selection.selection.rows[0]])
 
-    st.dataframe(shown.frame, hide_index=True, width="stretch", height=height or min(35 * len(shown.frame) + 40, max_height),
+    st.dataframe(shown.arrow, hide_index=True, width="stretch", height=height or min(35 * len(shown.frame) + 40, max_height),
                  key=key, on_select=picked, selection_mode="single-row", column_config=column_config(shown.units))
 
 

@@ -566,6 +566,26 @@ def _read_geoparquet(path: Path) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=_crs())
 
 
+def read_display(level: Level, kabupaten: str | None = None) -> pd.DataFrame:
+    """Display geometry of one level as plain columns (code, name, parent, lat, lng, geometry: shapely objects) for
+    drawing views: villages of one ``kabupaten`` (a kabupaten/kota code), other levels whole. Without a
+    GeoDataFrame's checks and CRS, in one thread: 5 ms for a kabupaten's villages, not 10. A kabupaten without
+    villages in the layers: no rows."""
+    base = layers_dir() / "display"
+    if level == Level.VILLAGE:
+        if kabupaten is None:
+            raise ValueError("villages are read per kabupaten: give kabupaten")
+        path = base / "desa" / f"{kabupaten}.parquet"
+        if not path.is_file():
+            return pd.DataFrame({"code": pd.Series([], dtype=str), "name": pd.Series([], dtype=str),
+                                 "geometry": pd.Series([], dtype=object)})
+    else:
+        path = base / f"{level.key}.parquet"
+    frame = pq.read_table(path, use_threads=False).to_pandas()  # a small file: Arrow's threads cost more than they save
+    frame["geometry"] = shapely.from_wkb(frame["geometry"].to_numpy())
+    return frame
+
+
 def read_layer(level: Level, display: bool = True, parent: str | None = None) -> gpd.GeoDataFrame:
     """Boundaries of one level: code, name, parent, lat, lng, geometry.
 

@@ -12,7 +12,9 @@ two thirds of the page's time on its data:
   (a few kept), carrying its text, which :func:`install` makes ``tojson`` write as it is;
 - streamlit-folium turns the layer into its script on every rerun (render, ``dedent`` and regular
   expressions over the whole text). That script depends only on the layer, and a layer marked with
-  :func:`mark` (its text, name and tooltip labels) is turned into it once (a few kept).
+  :func:`mark` (its text, name and tooltip labels) is turned into it once (a few kept), with its
+  GeoJSON text set in afterwards (:func:`_with_data`): the rewriting runs over a few kB, and jinja never
+  reads the data (a region or dataset name with ``{{`` in it stopped the page with a template syntax error).
 
 Applied once per process (the pinned folium and branca versions are in ``requirements.txt``);
 ``tests/test_leaflet_speed.py`` checks that the map's code is unchanged.
@@ -29,7 +31,10 @@ from collections import OrderedDict
 
 import branca.element
 import folium
+import folium.features
+import folium.template
 import jinja2
+import jinja2.utils
 import streamlit_folium
 
 #: where jinja's syntax starts (expressions, statements, comments; line statements are off): a closing
@@ -65,6 +70,13 @@ def _compiled(source: str) -> jinja2.Template:
     return jinja2.Template(source)
 
 
+@functools.lru_cache(maxsize=64)
+def _folium_template(source: str) -> folium.template.Template:
+    """folium's own template of ``source``, compiled once: a layer's tooltip compiles the same style sheet on each
+    render (~1 ms)."""
+    return folium.template.Template(source)
+
+
 class EncodedCollection(dict):
     """A GeoJSON collection that remembers its text, parsed without its coordinates: each feature keeps its
     ``id``, ``properties`` and geometry ``type``, all that folium reads of it (the styles, the tooltip's
@@ -91,12 +103,41 @@ def geojson_data(text: str) -> EncodedCollection:
     return EncodedCollection(text)
 
 
+#: while a layer's script is made (:func:`feature_group_string`): the collections' texts, written as placeholders
+_placing = threading.local()
+
+
+def _placeholder(i: int) -> str:
+    """Stands for the ``i``-th collection in a layer's script while it is made: no underscore, quote or line break,
+    which streamlit-folium's rewriting of the script (variable names, indentation) would touch."""
+    return f"UCJLAYERDATA{i}X"
+
+
 def _dumps(obj, **kwargs) -> str:
     """``json.dumps`` as jinja's ``tojson`` calls it, but an :class:`EncodedCollection` as its own text
-    (jinja still escapes ``<``, ``>``, ``&`` and ``'`` in it for the ``<script>``)."""
+    (jinja still escapes ``<``, ``>``, ``&`` and ``'`` in it for the ``<script>``), or as a placeholder while a layer's
+    script is made."""
     if isinstance(obj, EncodedCollection):
-        return obj.text
+        texts = getattr(_placing, "texts", None)
+        if texts is None:
+            return obj.text
+        texts.append(obj.text)
+        return _placeholder(len(texts) - 1)
     return json.dumps(obj, **kwargs)
+
+
+def _with_data(make) -> str:
+    """The script ``make()`` returns, made with its collections' texts as placeholders, then the texts in their
+    place, escaped as jinja's ``tojson`` escapes them: streamlit-folium's regular expressions and ``dedent`` then run
+    over a few kB instead of the whole GeoJSON (~3 ms a view)."""
+    texts = _placing.texts = []
+    try:
+        script = make()
+    finally:
+        _placing.texts = None
+    for i, text in enumerate(texts):
+        script = script.replace(_placeholder(i), str(jinja2.utils.htmlsafe_json_dumps(text, dumps=lambda t, **_: t)), 1)
+    return script
 
 
 #: streamlit-folium's own maker of a layer's script
@@ -123,7 +164,7 @@ def feature_group_string(feature_group: folium.FeatureGroup, map: folium.Map, id
         if script is not None:
             _SCRIPTS.move_to_end((key, idx))
     if script is None:
-        script = _feature_group_string(feature_group, map, idx)
+        script = _with_data(lambda: _feature_group_string(feature_group, map, idx))
         with _scripts_lock:
             _SCRIPTS[(key, idx)] = script
             while len(_SCRIPTS) > _SCRIPTS_KEPT:
@@ -151,9 +192,10 @@ def forget() -> None:
 
 
 def install() -> None:
-    """Make branca's elements built from text use :func:`template`, folium's ``tojson`` write an
-    :class:`EncodedCollection` as its text, and streamlit-folium make a marked layer's script once
-    (idempotent)."""
+    """Make branca's elements built from text use :func:`template`, folium's layers compile their templates once,
+    folium's ``tojson`` write an :class:`EncodedCollection` as its text, and streamlit-folium make a marked layer's
+    script once (idempotent)."""
     branca.element.Template = template
+    folium.features.Template = _folium_template
     folium.GeoJson._template.environment.policies["json.dumps_function"] = _dumps
     streamlit_folium._get_feature_group_string = feature_group_string
