@@ -72,7 +72,8 @@ with st.container(horizontal=True, gap="small", key="breadcrumb"):
 parent = view.map_parent
 child_level = view.child_level
 table = loaders.children_table_cached(ds.key, parent, period, settings.key(), None, since)
-classes = mapview.classify(table[metric.column], metric, view.classification, settings, lang, parent)
+beside = loaders.map_tables_cached(ds.key, parent, period, settings.key(), since, metric.key, lang)
+classes = loaders.classes_cached(ds.key, parent, period, metric.key, view.classification, lang, settings.key(), since)
 
 # the map takes three quarters of the width (static/map.css gives the figures more on narrower screens)
 left, right = st.container(key="map_body").columns([3, 1], gap="small")
@@ -144,7 +145,7 @@ with right:  # what to find and what to show on top (display options in the side
     if not mapview.has_data(row):
         st.info(t("kpi.no_data", lang, region=focus_name, period=period))
     elif focus == parent:
-        with_data = mapview.regions_with_data(table)
+        with_data = beside.with_data
         if not with_data:
             st.info(t("kpi.children_none", lang, level=t("level." + child_level.key, lang), region=focus_name))
         elif with_data < len(table):
@@ -186,9 +187,9 @@ with right:  # what to find and what to show on top (display options in the side
 
     st.markdown(f"**{t('map.table_title', lang, level=t('level.' + child_level.key, lang))}** — "
                 f"{t('map.rank_by', lang, metric=t('metric.' + metric.key, lang))}")
-    shown, improved, missing_boundary = loaders.map_tables_cached(ds.key, parent, period, settings.key(), since, metric.key, lang)
-    if missing_boundary:
-        st.caption(t("map.no_boundary", lang, n=missing_boundary))
+    shown, improved = beside.shown, beside.improved
+    if beside.without_boundary:
+        st.caption(t("map.no_boundary", lang, n=beside.without_boundary))
     widgets.region_table(shown, f"table_{parent}", height=380,
                          on_pick=lambda code: state.set_view(drill.click(state.current_view()[0], code, loaders.registry())))
     st.download_button(

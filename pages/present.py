@@ -148,8 +148,7 @@ if slide.kind == "title":
     )
 
 elif slide.kind == "map":
-    table = loaders.children_table_cached(ds.key, parent, period, settings.key())
-    classes = mapview.classify(table[metric.column], metric, view.classification, settings, lang)
+    classes = loaders.classes_cached(ds.key, parent, period, metric.key, view.classification, lang, settings.key())
     html_block(
         "<h2>"
         + E(t("present.heading.map", lang, metric=t("metric." + metric.key, lang), level=t("level." + child_level.key, lang),

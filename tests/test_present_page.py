@@ -380,3 +380,18 @@ def test_plan_slide_without_data_says_why_not_rp0():
     slide = _slide_html(at)
     assert 'data-testid="ucj-plan-no-data"' in slide and "Tidak ada data" in slide
     assert "Rp 0" not in slide and "ucj-fig-value" not in slide
+
+
+def test_the_map_slide_s_legend_steps_to_the_region_s_own_target(demo_figures):
+    """The classes step up to the target of the region whose children are drawn (here its own, 20%), in the
+    legend as in the map's colours."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["region_targets"] = {"53": 20.0}
+    at.query_params["region"] = "53"
+    at.query_params["slide"] = "map"
+    at.run()
+    at.switch_page("pages/present.py").run()
+    assert not at.exception, at.exception
+    legend = next(m.value for m in at.markdown if "ucj-legend" in m.value)
+    steps = [fmt.percent(20.0 * share, "id", 1) for share in (0.2, 0.4, 0.6, 0.8)]  # 4,0% … 16,0%
+    assert all(step.rstrip("%") in legend for step in steps), legend

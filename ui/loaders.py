@@ -14,6 +14,7 @@ import inspect
 import math
 import threading
 import time
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -226,26 +227,41 @@ def children_table_cached(key: tuple, parent: str, period: str, settings_key: tu
 
 
 @kept(64)
-def layer_geojson_cached(key: tuple, parent, period, metric_key, classification, lang, selected, settings_key,
-                         since: str | None = None) -> str:
-    settings_ = Settings.from_key(settings_key)
+def classes_cached(key: tuple, parent: str, period: str, metric_key: str, classification: str, lang: str,
+                   settings_key: tuple, since: str | None = None) -> mapview.Classes:
+    """The map's classes of ``parent``'s children (those of its colours and of its legend), cached per view."""
     table = children_table_cached(key, parent, period, settings_key, None, since)
     metric = METRICS[metric_key]
-    classes = mapview.classify(table[metric.column], metric, classification, settings_, lang, parent)
+    return mapview.classify(table[metric.column], metric, classification, Settings.from_key(settings_key), lang, parent)
+
+
+@kept(64)
+def layer_geojson_cached(key: tuple, parent, period, metric_key, classification, lang, selected, settings_key,
+                         since: str | None = None) -> str:
+    table = children_table_cached(key, parent, period, settings_key, None, since)
+    classes = classes_cached(key, parent, period, metric_key, classification, lang, settings_key, since)
     geoms = children_geoms(parent, Level(level_of(parent) + 1))
-    return mapview.layer_geojson(table, geoms, metric, classes, period, figures(key), lang, selected)
+    return mapview.layer_geojson(table, geoms, METRICS[metric_key], classes, period, figures(key), lang, selected)
+
+
+class MapTables(NamedTuple):
+    """What the map page shows of ``parent``'s children beside the map."""
+
+    shown: tables.Table  # ranked by the metric
+    improved: tables.Table | None  # the most improved since the period compared with (None without one)
+    without_boundary: int  # children listed but not drawn
+    with_data: int  # children with any figures
 
 
 @kept(64)
 def map_tables_cached(key: tuple, parent: str, period: str, settings_key: tuple, since: str | None, metric_key: str,
-                      lang: str) -> tuple[tables.Table, tables.Table | None, int]:
-    """The map page's tables of ``parent``'s children: ranked by the metric, the most improved since ``since`` (None
-    without it), and how many children have no boundary to draw; cached per view and data version."""
+                      lang: str) -> MapTables:
+    """The map page's tables and counts of ``parent``'s children, cached per view and data version."""
     table = children_table_cached(key, parent, period, settings_key, None, since)
     geoms = children_geoms(parent, Level(level_of(parent) + 1))
     shown = tables.map_table(table, METRICS[metric_key], set(geoms["code"]), lang)
     improved = tables.improved_table(table, lang) if since else None
-    return shown, improved, mapview.without_boundary(table, geoms)
+    return MapTables(shown, improved, mapview.without_boundary(table, geoms), mapview.regions_with_data(table))
 
 
 @kept(64)
@@ -284,8 +300,8 @@ def forget_views() -> None:
     geometry, composed frames); the registry, the sources' figures and the national layers stay."""
     figures_module.forget()
     leaflet_speed.forget()
-    for cached in (children_table_cached, layer_geojson_cached, map_tables_cached, coverages_cached, profile_cached,
-                   priority_view_cached, display_layer, children_geoms):
+    for cached in (children_table_cached, classes_cached, layer_geojson_cached, map_tables_cached, coverages_cached,
+                   profile_cached, priority_view_cached, display_layer, children_geoms):
         cached.clear()
 
 

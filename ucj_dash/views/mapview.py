@@ -83,7 +83,8 @@ def children_table(
     not cover have NaN counts ("no data").
     """
     codes = registry.descendants(parent, level) if level is not None else registry.children(parent)
-    reg = registry.table.loc[codes, ["name", "kind"]]
+    at = registry.table.index.get_indexer(codes)  # faster than ``.loc`` on the registry's 92k codes
+    reg = pd.DataFrame({column: registry.table[column].array.take(at) for column in ("name", "kind")}, index=codes)
     table = pd.concat([reg, indicator_rows(dataset, codes, period, settings, since)], axis=1)
     table.index.name = "code"
     return table.reset_index()

@@ -124,14 +124,15 @@ class Table:
 
 
 def build(rows: pd.DataFrame, columns: Sequence[Column], lang: str, sort_by: str | None = None,
-          ascending: bool = False, extra: dict[str, Sequence] | None = None) -> Table:
+          ascending: bool = False, extra: dict[str, Sequence] | None = None, at: np.ndarray | None = None) -> Table:
     """The table of ``rows`` (one per region, with ``code``) showing ``columns`` in ``lang``.
 
     With ``sort_by``, rows are ordered by that column, largest first unless
     ``ascending``; rows without a value ("no data", NaN) come last either way,
     and ties keep code order. Without it, rows keep their order. The ordered
     rows get ``position`` (1 = first), which a column may show. ``extra``: more
-    columns (one value per row, in the rows' order) for ``columns`` to show. Values
+    columns (one value per row, in the rows' order) for ``columns`` to show. ``at``: the
+    positions of the rows to show (all without it). Values
     stay as they are (NaN stays NaN: no data is never 0). Raises ``ValueError``
     when two headers read the same.
 
@@ -145,10 +146,11 @@ def build(rows: pd.DataFrame, columns: Sequence[Column], lang: str, sort_by: str
     def column(key: str):
         return extra[key] if key in extra else rows[key].array
 
-    order = np.arange(len(rows)) if sort_by is None else _order(column(sort_by), rows["code"].to_numpy(), ascending)
+    at = np.arange(len(rows)) if at is None else np.asarray(at, dtype=np.intp)
+    order = at if sort_by is None else at[_order(column(sort_by).take(at), rows["code"].to_numpy()[at], ascending)]
     data = {}
     for col, header in zip(columns, headers):
-        shown = pd.array(np.arange(1, len(rows) + 1)) if col.key == "position" else column(col.key).take(order)
+        shown = pd.array(np.arange(1, len(order) + 1)) if col.key == "position" else column(col.key).take(order)
         data[header] = shown if col.labels is None else [t(col.labels + str(v), lang) for v in shown]
     frame = pd.DataFrame(data, columns=headers)
     return Table(frame, {h: c.unit for h, c in zip(headers, columns)}, rows["code"].to_numpy()[order].tolist())
@@ -220,9 +222,10 @@ def map_table(children: pd.DataFrame, metric: Metric, on_map: set[str], lang: st
 
 def improved_table(children: pd.DataFrame, lang: str, n: int = 5) -> Table:
     """The ``n`` children whose UCJ coverage rose most since the period compared with (no data left out)."""
-    change = children["ucj_coverage_change_pp"]
-    top = change[change.notna()].nlargest(n).index
-    return build(children.loc[top], IMPROVED_COLUMNS, lang, sort_by="ucj_coverage_change_pp")
+    change = children["ucj_coverage_change_pp"].to_numpy(dtype=float, na_value=np.nan)
+    known = np.flatnonzero(~np.isnan(change))
+    top = known[np.argsort(-change[known], kind="stable")[:n]]  # the first of equals, as ``nlargest``
+    return build(children, IMPROVED_COLUMNS, lang, sort_by="ucj_coverage_change_pp", at=top)
 
 
 def profile_columns(coverage: str) -> tuple[Column, ...]:
