@@ -160,3 +160,22 @@ def test_a_layer_whose_texts_look_like_templates_is_drawn_as_they_are():
         leaflet_speed._feature_group_string(mapview.choropleth_group(geojson, "c", ["a"] * 7), mapview.base_map(None))
     made = leaflet_speed.feature_group_string(mapview.choropleth_group(geojson, "choropleth", ["t"] * 7), mapview.base_map(None))
     assert '"name": "{{ \\u0027x\\u0027 }} {% if %} {# #}"' in made and '"value": "{{ 7*7 }}"' in made
+
+
+def test_a_layer_s_outline_is_its_parsed_text_without_coordinates(demo_figures, registry):
+    from ucj_dash.analysis.indicators import METRICS
+    from ucj_dash.analysis.settings import Settings
+
+    settings = Settings()
+    for parent in ("53", "53.71", "53.71.01"):
+        table = mapview.children_table(demo_figures, registry, parent, demo_figures.latest_period, settings)
+        level = Level(len(parent.split(".")) + 1)
+        geoms = boundaries.read_display(level, parent[:5] if level == Level.VILLAGE else None)
+        geoms = geoms[geoms["code"].str.startswith(parent + ".")]
+        metric = METRICS["ucj_coverage"]
+        classes = mapview.classify(table[metric.column], metric, "target", settings, "id", parent)
+        text = mapview.layer_geojson(table, geoms, metric, classes, demo_figures.latest_period, demo_figures, "id", None)
+        parsed = leaflet_speed.EncodedCollection(str(text))  # a plain text: parsed
+        outlined = leaflet_speed.EncodedCollection(text)  # from its outline
+        assert outlined == parsed and outlined.text == parsed.text == str(text) and len(parsed["features"]) > 0
+        assert json.loads(text)["features"][0]["properties"] == outlined["features"][0]["properties"]

@@ -212,16 +212,29 @@ def _largest_parts(geoms: np.ndarray) -> np.ndarray:
     return parts[best]
 
 
-def feature_collection(codes, names, geoms, properties: list[dict] | None = None) -> str:
-    """GeoJSON FeatureCollection text; ``properties`` (per feature) are merged with code and name."""
+class FeatureCollectionText(str):
+    """A GeoJSON FeatureCollection's text that also holds its ``outline``: each feature as parsing the text would
+    give it, without coordinates (``{"type": "Feature", "properties": {...}, "geometry": {"type": ...}}``), which is
+    all a map layer reads of the data (``views/leaflet_speed.EncodedCollection``): no parse of the text to draw it.
+    Do not modify the outline."""
+
+    outline: list[dict]
+
+
+def feature_collection(codes, names, geoms, properties: list[dict] | None = None) -> FeatureCollectionText:
+    """GeoJSON FeatureCollection text (with its outline); ``properties`` (per feature) are merged with code and name."""
     geo = shapely.to_geojson(np.asarray(geoms, dtype=object))
-    feats = []
+    feats, outline = [], []
     for i, (code, name, g) in enumerate(zip(codes, names, geo)):
         props = {"code": code, "name": name}
         if properties is not None:
             props.update(properties[i])
         feats.append('{"type":"Feature","properties":%s,"geometry":%s}' % (json.dumps(props, ensure_ascii=False), g))
-    return '{"type":"FeatureCollection","features":[%s]}' % ",".join(feats)
+        kind = g[9:g.index('"', 9)] if g is not None and g.startswith('{"type":"') else None  # shapely's own layout
+        outline.append({"type": "Feature", "properties": props, "geometry": None if g is None else {"type": kind}})
+    text = FeatureCollectionText('{"type":"FeatureCollection","features":[%s]}' % ",".join(feats))
+    text.outline = outline
+    return text
 
 
 def payload_bytes(frame: pd.DataFrame, geometry_column: str = "geometry") -> int:

@@ -87,19 +87,23 @@ class EncodedCollection(dict):
     """
 
     def __init__(self, text: str):
-        data = json.loads(text)
-        for feature in data.get("features") or ():
-            geometry = feature.get("geometry")
-            if isinstance(geometry, dict):
-                feature["geometry"] = {"type": geometry.get("type")}
+        outline = getattr(text, "outline", None)  # a text that knows its features (boundaries.FeatureCollectionText)
+        if outline is not None:
+            data = {"type": "FeatureCollection", "features": outline}
+        else:
+            data = json.loads(text)
+            for feature in data.get("features") or ():
+                geometry = feature.get("geometry")
+                if isinstance(geometry, dict):
+                    feature["geometry"] = {"type": geometry.get("type")}
         super().__init__(data)
-        self.text = text
+        self.text = str(text)
 
 
 @functools.lru_cache(maxsize=32)
 def geojson_data(text: str) -> EncodedCollection:
-    """The data to give ``folium.GeoJson`` for a GeoJSON text: parsed once per text (32 kept: without their
-    coordinates, a few hundred kB at most), written back as that very text."""
+    """The data to give ``folium.GeoJson`` for a GeoJSON text: parsed once per text, unless it holds its outline
+    (32 kept: without their coordinates, a few hundred kB at most), written back as that very text."""
     return EncodedCollection(text)
 
 
