@@ -10,54 +10,37 @@ from streamlit.testing.v1 import AppTest
 from ui import map_component
 
 
-def _layer(i: int) -> str:
-    """A small GeoJSON layer; ``i`` changes its regions' fill and position."""
-    return json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": c, "name": c, "kind": "k", "value": str(i), "period": "p", "source": "s",
-                                           "note": "", "fill": f"#{i:06x}", "sel": c == "11"},
-         "geometry": {"type": "Point", "coordinates": [100 + i + j, 1]}} for j, c in enumerate(["11", "12", "13"])]})
+#: a script's start: the layer of the run (``st.session_state["layer"]``) as the page would draw it
+_LAYER = """
+import json
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ucj_dash.views import leaflet_speed, mapview
+from ui import loaders, map_component
+
+leaflet_speed.install()
+i = st.session_state.get("layer", 0)
+layer = json.dumps({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"code": c, "name": c, "kind": "k", "value": str(i), "period": "p", "source": "s",
+                                       "note": "", "fill": f"#{i:06x}", "sel": c == "11"},
+     "geometry": {"type": "Point", "coordinates": [100 + i + j, 1]}} for j, c in enumerate(["11", "12", "13"])]})
+labels = ["a", "b", "c", "d", "e", "f", "g"]
+"""
+THROUGH_MAP_COMPONENT = _LAYER + """
+map_component.folium_map(layer, "choropleth", labels, key="testmap", height=432, returned_objects=["last_active_drawing"],
+                         report_drawn=True)
+"""
+THROUGH_ST_FOLIUM = _LAYER + """
+st_folium(mapview.base_map(loaders.ASSET_URLS, report_drawn=True), key="testmap",
+          feature_group_to_add=mapview.choropleth_group(layer, "choropleth", labels),
+          returned_objects=["last_active_drawing"], height=432, use_container_width=True)
+"""
 
 
-def _through_map_component():
-    import json
-
-    import streamlit as st
-
-    from ucj_dash.views import leaflet_speed
-    from ui import map_component
-
-    leaflet_speed.install()
-    i = st.session_state.get("layer", 0)
-    layer = json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": c, "name": c, "kind": "k", "value": str(i), "period": "p", "source": "s",
-                                           "note": "", "fill": f"#{i:06x}", "sel": c == "11"},
-         "geometry": {"type": "Point", "coordinates": [100 + i + j, 1]}} for j, c in enumerate(["11", "12", "13"])]})
-    map_component.folium_map(layer, "choropleth", ["a", "b", "c", "d", "e", "f", "g"], key="testmap", height=432,
-                             returned_objects=["last_active_drawing"], report_drawn=True)
-
-
-def _through_st_folium():
-    import json
-
-    import streamlit as st
-    from streamlit_folium import st_folium
-
-    from ucj_dash.views import leaflet_speed, mapview
-    from ui import loaders
-
-    leaflet_speed.install()
-    i = st.session_state.get("layer", 0)
-    layer = json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": c, "name": c, "kind": "k", "value": str(i), "period": "p", "source": "s",
-                                           "note": "", "fill": f"#{i:06x}", "sel": c == "11"},
-         "geometry": {"type": "Point", "coordinates": [100 + i + j, 1]}} for j, c in enumerate(["11", "12", "13"])]})
-    st_folium(mapview.base_map(loaders.ASSET_URLS, report_drawn=True), key="testmap",
-              feature_group_to_add=mapview.choropleth_group(layer, "choropleth", ["a", "b", "c", "d", "e", "f", "g"]),
-              returned_objects=["last_active_drawing"], height=432, use_container_width=True)
-
-
-def _component(script, layer: int) -> tuple[dict, str]:
-    at = AppTest.from_function(script, default_timeout=60)
+def _component(script: str, layer: int) -> tuple[dict, str]:
+    at = AppTest.from_string(script, default_timeout=60)
     at.session_state["layer"] = layer
     at.run()
     assert not at.exception, at.exception
@@ -72,19 +55,19 @@ def no_recorded_maps(monkeypatch):
 
 
 def test_later_maps_get_what_st_folium_gives_without_it(no_recorded_maps):
-    first = _component(_through_map_component, 1)  # recorded through st_folium
+    first = _component(THROUGH_MAP_COMPONENT, 1)  # recorded through st_folium
     (kind,) = map_component._ARGS
     assert kind == ("testmap", 432, ("last_active_drawing",), False, True)
-    assert first == _component(_through_st_folium, 1)
+    assert first == _component(THROUGH_ST_FOLIUM, 1)
     for layer in (2, 1, 3):  # given again, with each run's layer
-        args, element_id = _component(_through_map_component, layer)
-        assert (args, element_id) == _component(_through_st_folium, layer)
+        args, element_id = _component(THROUGH_MAP_COMPONENT, layer)
+        assert (args, element_id) == _component(THROUGH_ST_FOLIUM, layer)
         assert f'"value": "{layer}"' in args["feature_group"] and "map_div.addLayer" in args["feature_group"]
     assert list(map_component._ARGS) == [kind]  # recorded once
 
 
 def test_each_kind_of_map_is_recorded_on_its_own(no_recorded_maps):
-    _component(_through_map_component, 1)
+    _component(THROUGH_MAP_COMPONENT, 1)
     with pytest.raises(KeyError):
         map_component._ARGS[("testmap", 600, ("last_active_drawing",), False, True)]
     assert map_component._ARGS[("testmap", 432, ("last_active_drawing",), False, True)]["height"] == 432
