@@ -72,7 +72,6 @@ with st.container(horizontal=True, gap="small", key="breadcrumb"):
 parent = view.map_parent
 child_level = view.child_level
 table = loaders.children_table_cached(ds.key, parent, period, settings.key(), None, since)
-beside = loaders.map_tables_cached(ds.key, parent, period, settings.key(), since, metric.key, lang)
 classes = loaders.classes_cached(ds.key, parent, period, metric.key, view.classification, lang, settings.key(), since)
 
 # the map takes three quarters of the width (static/map.css gives the figures more on narrower screens)
@@ -102,6 +101,9 @@ with left:
 if map_first:  # the rest once the map reports it is drawn (or after a while, should it not)
     state.rest_of_map_page_later()
     st.stop()
+
+# beside the map: its tables and the counts of its regions (after the map, on a first visit)
+beside = loaders.map_tables_cached(ds.key, parent, period, settings.key(), since, metric.key, lang)
 
 widgets.language_switch(view)
 with st.sidebar:

@@ -52,14 +52,13 @@ def warm_up() -> float:
         if not build.is_built():
             return 0.0
         # imported here: a server that is starting has not imported the app's modules yet
-        import streamlit_folium
         from streamlit import runtime
 
         import ui.exports  # noqa: F401  (the map page's export buttons: PDF, PNG and XLSX makers)
         from ucj_dash.analysis.indicators import METRICS
         from ucj_dash.analysis.settings import Settings
         from ucj_dash.text.i18n import LANGS
-        from ucj_dash.views import drill, mapview, tables  # noqa: F401
+        from ucj_dash.views import drill, leaflet_speed, mapview, tables  # noqa: F401
         from ui import loaders, map_component, widgets  # noqa: F401
 
         # Streamlit registers a component declared while a session's script runs; these were declared here, by the
@@ -83,8 +82,8 @@ def warm_up() -> float:
                                                    lang, view.selected_village, settings.key(), since)
             group = mapview.choropleth_group(geojson, "choropleth", mapview.tooltip_labels(lang))
             base = mapview.base_map(loaders.ASSET_URLS, report_drawn=True)
-            base.get_root().render()
-            streamlit_folium._get_feature_group_string(group, base)  # the layer's script, made once (leaflet_speed)
+            base.get_root().render()  # its templates compiled, as the first visit's st_folium renders it
+            leaflet_speed.feature_group_string(group, base)  # the layer's script, made once
     except Exception:  # noqa: BLE001 - the first visit makes what it needs itself
         _LOG.exception("warming up the map page failed")
     seconds = time.perf_counter() - start

@@ -572,11 +572,23 @@ def _crs() -> pyproj.CRS:
     return pyproj.CRS.from_user_input(CRS)
 
 
-def _read_geoparquet(path: Path) -> gpd.GeoDataFrame:
-    """A layer file this build wrote (WKB geometry, :data:`CRS`), read without parsing its CRS again."""
-    frame = pq.read_table(path).to_pandas()
-    geometry = shapely.from_wkb(frame.pop("geometry").to_numpy())
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs=_crs())
+def _layer_path(level: Level, display: bool, kabupaten: str | None) -> Path | None:
+    """The file of a layer this build wrote: villages per kabupaten (``kabupaten`` a kabupaten code, or a code
+    below it), other levels whole; None where the build wrote no village file for that kabupaten."""
+    base = layers_dir() / ("display" if display else "full")
+    if level != Level.VILLAGE:
+        return base / f"{level.key}.parquet"
+    if kabupaten is None:
+        raise ValueError("villages are read per kabupaten: give a kabupaten")
+    path = base / "desa" / f"{kabupaten[:5]}.parquet"
+    return path if path.is_file() else None
+
+
+def _read_columns(path: Path, use_threads: bool = True) -> pd.DataFrame:
+    """A layer file as plain columns, its WKB geometry as shapely objects."""
+    frame = pq.read_table(path, use_threads=use_threads).to_pandas()
+    frame["geometry"] = shapely.from_wkb(frame["geometry"].to_numpy())
+    return frame
 
 
 def read_display(level: Level, kabupaten: str | None = None) -> pd.DataFrame:
@@ -584,19 +596,11 @@ def read_display(level: Level, kabupaten: str | None = None) -> pd.DataFrame:
     drawing views: villages of one ``kabupaten`` (a kabupaten/kota code), other levels whole. Without a
     GeoDataFrame's checks and CRS, in one thread: 5 ms for a kabupaten's villages, not 10. A kabupaten without
     villages in the layers: no rows."""
-    base = layers_dir() / "display"
-    if level == Level.VILLAGE:
-        if kabupaten is None:
-            raise ValueError("villages are read per kabupaten: give kabupaten")
-        path = base / "desa" / f"{kabupaten}.parquet"
-        if not path.is_file():
-            return pd.DataFrame({"code": pd.Series([], dtype=str), "name": pd.Series([], dtype=str),
-                                 "geometry": pd.Series([], dtype=object)})
-    else:
-        path = base / f"{level.key}.parquet"
-    frame = pq.read_table(path, use_threads=False).to_pandas()  # a small file: Arrow's threads cost more than they save
-    frame["geometry"] = shapely.from_wkb(frame["geometry"].to_numpy())
-    return frame
+    path = _layer_path(level, True, kabupaten)
+    if path is None:
+        return pd.DataFrame({"code": pd.Series([], dtype=str), "name": pd.Series([], dtype=str),
+                             "geometry": pd.Series([], dtype=object)})
+    return _read_columns(path, use_threads=False)  # a small file: Arrow's threads cost more than they save
 
 
 def read_layer(level: Level, display: bool = True, parent: str | None = None) -> gpd.GeoDataFrame:
@@ -604,18 +608,13 @@ def read_layer(level: Level, display: bool = True, parent: str | None = None) ->
 
     Villages are read per kabupaten (``parent`` is a kabupaten code, or a
     kecamatan code whose kabupaten is read and then filtered); other levels are
-    read whole and filtered by ``parent`` prefix when given.
+    read whole and filtered by ``parent`` prefix when given. Read without parsing
+    the layers' CRS again (:func:`_crs`).
     """
-    base = layers_dir() / ("display" if display else "full")
-    if level == Level.VILLAGE:
-        if parent is None:
-            raise ValueError("villages are read per kabupaten: give parent")
-        path = base / "desa" / f"{parent[:5]}.parquet"
-        if not path.is_file():
-            return gpd.GeoDataFrame({"code": [], "name": [], "parent": []}, geometry=[], crs=CRS)
-        gdf = _read_geoparquet(path)
-    else:
-        gdf = _read_geoparquet(base / f"{level.key}.parquet")
+    path = _layer_path(level, display, parent if level == Level.VILLAGE else None)
+    if path is None:
+        return gpd.GeoDataFrame({"code": [], "name": [], "parent": []}, geometry=[], crs=CRS)
+    gdf = gpd.GeoDataFrame(_read_columns(path), geometry="geometry", crs=_crs())
     if parent and parent != "ID":
         gdf = gdf[gdf["code"].str.startswith(parent + ".")].reset_index(drop=True)
     return gdf

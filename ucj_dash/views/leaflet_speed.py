@@ -97,7 +97,7 @@ class EncodedCollection(dict):
                 if isinstance(geometry, dict):
                     feature["geometry"] = {"type": geometry.get("type")}
         super().__init__(data)
-        self.text = str(text)
+        self.text = text
 
 
 @functools.lru_cache(maxsize=32)
