@@ -259,3 +259,16 @@ def test_the_sources_show_their_datasets_once_opened(demo_store):
                                  "src_officials": "demo-aparat-desa"}
     chosen = _run(region="53.02", src="w:ntt-tts")  # a link with chosen sources opens them
     assert _source_boxes(chosen)["src_workers"] == "ntt-tts"
+
+
+def test_a_session_holds_no_more_state_after_many_regions_than_after_one():
+    """Nothing kept per region visited: the state of a kabupaten view is as large after twelve views as after one."""
+    at = _run(region="53.02")
+    first = len(at.session_state.to_dict())
+    for region in ("11", "11.01", "11.01.01", "12", "12.01", "32", "32.01", "32.01.01", "53", "53.01", "53.01.01"):
+        at.query_params["region"] = region
+        at.run()
+    at.query_params["region"] = "53.03"
+    at.run()
+    assert not at.exception
+    assert len(at.session_state.to_dict()) == first, sorted(at.session_state.to_dict())

@@ -130,14 +130,18 @@ def language_switch(view: drill.View) -> None:
 
 
 def region_table(shown: tables.Table, key: str, on_pick, height: int | None = None, max_height: int = 520) -> None:
-    """A built table of regions where picking a row calls ``on_pick(code)`` (its codes kept in
-    ``st.session_state[key + "_codes"]``); ``height`` fixed, else fitted to the rows up to ``max_height`` px."""
-    st.session_state[f"{key}_codes"] = shown.codes
+    """A built table of regions where picking a row calls ``on_pick(code)``; ``height`` fixed, else fitted to the
+    rows up to ``max_height`` px.
+
+    The row's code comes from the table this run drew (the callback holds its codes), not from the session state:
+    a key per table there (the map's is one per region shown) would pile up over a session, and Streamlit's
+    selectboxes and radios read every key of it on each run."""
+    codes = shown.codes
 
     def picked() -> None:
         selection = st.session_state.get(key)
         if selection and selection.selection.rows:
-            on_pick(st.session_state[f"{key}_codes"][selection.selection.rows[0]])
+            on_pick(codes[selection.selection.rows[0]])
 
     st.dataframe(shown.arrow, hide_index=True, width="stretch", height=height or min(35 * len(shown.frame) + 40, max_height),
                  key=key, on_select=picked, selection_mode="single-row", column_config=column_config(shown.units))

@@ -147,7 +147,9 @@ def _with_data(make) -> str:
 #: streamlit-folium's own maker of a layer's script
 _feature_group_string = streamlit_folium._get_feature_group_string
 _SCRIPTS: OrderedDict = OrderedDict()  # (mark, index) -> script, the most recent last
-_SCRIPTS_KEPT = 8
+#: as many as the map layers kept (``ui.loaders.layer_geojson_cached``): with fewer, 20 sessions on different views
+#: made each other's scripts again (~3% of the server's time under load); a script is its layer's text plus a few kB
+_SCRIPTS_KEPT = 64
 _scripts_lock = threading.Lock()
 
 
