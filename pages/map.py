@@ -58,7 +58,7 @@ with st.container(horizontal=True, gap="small", key="breadcrumb"):
     crumbs = drill.breadcrumb(view, reg)
     for i, (code, name) in enumerate(crumbs):
         st.button(
-            ("› " if i else "") + name,
+            ("› " if i else "") + md(name),
             key=f"crumb_{code}",
             on_click=go,
             kwargs={"region": code},
@@ -78,7 +78,7 @@ classes = loaders.classes_cached(ds.key, parent, period, metric.key, view.classi
 left, right = st.container(key="map_body").columns([3, 1], gap="small")
 with left:
     region_label = reg.name(parent)
-    st.subheader(t("map.children_of", lang, level=t("level." + child_level.key, lang), region=region_label))
+    st.subheader(t("map.children_of", lang, level=t("level." + child_level.key, lang), region=md(region_label)))
     geojson = loaders.layer_geojson_cached(
         ds.key, parent, period, metric.key, view.classification, lang, view.selected_village,
         settings.key(), since,
@@ -141,11 +141,11 @@ with right:  # what to find and what to show on top (display options in the side
         on_change=lambda: go(metric=st.session_state["metric_w"]),
     )
     focus = view.region
-    focus_name = reg.name(focus)
-    st.subheader(t("kpi.figures_for", lang, region=focus_name, period=period))
+    focus_name = md(reg.name(focus))  # registry names and periods are shown as text, never as Markdown
+    st.subheader(t("kpi.figures_for", lang, region=focus_name, period=md(period)))
     row = mapview.region_row(ds, focus, period, settings, since)
     if not mapview.has_data(row):
-        st.info(t("kpi.no_data", lang, region=focus_name, period=period))
+        st.info(t("kpi.no_data", lang, region=focus_name, period=md(period)))
     elif focus == parent:
         with_data = beside.with_data
         if not with_data:
@@ -161,7 +161,7 @@ with right:  # what to find and what to show on top (display options in the side
         delta=t("kpi.since", lang, delta=fmt.points(row[CHANGE_COLUMN], lang, 1), first=since)
         if since and not pd.isna(row[CHANGE_COLUMN]) else None,
         help=t("kpi.coverage.help", lang, target=fmt.percent(target.value, lang, 2), target_source=target.source,
-               target_as_of=target.as_of, first=since or period),
+               target_as_of=target.as_of, first=md(since or period)),
         **widgets.delta_style(round(row[CHANGE_COLUMN], 1) if not pd.isna(row[CHANGE_COLUMN]) else None),
     )
     k2.metric(

@@ -59,8 +59,8 @@ def pct_text(value: float) -> str:
 
 widgets.language_switch(view)
 widgets.settings_notice(lang)
-st.title(t("plan.title", lang, region=name))
-st.caption(t("profile.kind_path", lang, kind=t("kind." + reg.kind(code), lang), path=reg.path_label(code), code=code))
+st.title(t("plan.title", lang, region=md(name)))  # registry names as text, never Markdown
+st.caption(t("profile.kind_path", lang, kind=t("kind." + reg.kind(code), lang), path=md(reg.path_label(code)), code=code))
 widgets.simulated_banner(ds, lang)
 for notice in notices:
     st.info(notice.markdown(lang), icon="ℹ️")
@@ -69,7 +69,7 @@ st.markdown(t("plan.intro", lang))
 # ---- where and when
 with st.container(horizontal=True, gap="small", key="plan_crumbs"):
     for c in [NATION_CODE, *reg.ancestors(code)[1:]] if code != NATION_CODE else []:
-        st.button(reg.name(c), key=f"plcrumb_{c}", on_click=go_to, kwargs={"region": c}, type="tertiary")
+        st.button(md(reg.name(c)), key=f"plcrumb_{c}", on_click=go_to, kwargs={"region": c}, type="tertiary")
 c_search, c_period = st.columns([3, 1])
 with c_search:
     widgets.region_search(lang, lambda picked: go_to(region=picked), key="plsearch")
@@ -176,7 +176,7 @@ with st.container(horizontal=True, gap="small", key="plan_bkbk_buttons"):
 # ---- the plan
 result = planning.plan(ds.key, code, period, settings.key(), inputs)
 target = settings.target_for(code)
-st.subheader(t("plan.result", lang, region=name, years=inputs.years.replace("-", "–")))
+st.subheader(t("plan.result", lang, region=md(name), years=inputs.years.replace("-", "–")))
 
 
 def simulated_note(fig: go.Figure) -> None:
@@ -256,7 +256,7 @@ def show_plan(p: funding.Plan) -> None:
         b1, b2, b3 = st.columns(3)
         b1.metric(t("plan.burden.mean", lang), rp(burden.mean_rupiah), help=t("plan.burden.mean_help", lang, n=len(burden.villages)))
         b2.metric(t("plan.burden.max", lang), rp(burden.max_rupiah),
-                  help=reg.name(burden.max_village) + f" ({burden.max_village})" if burden.max_village else None)
+                  help=md(reg.name(burden.max_village)) + f" ({burden.max_village})" if burden.max_village else None)
         if burden.over_budget is None:
             b3.metric(t("plan.burden.over", lang, share=pct_text(inputs.budget_share_pct)), fmt.NO_DATA)
         else:
@@ -285,7 +285,7 @@ coverage_now = float(_part) / float(_whole) * 100 if pd.notna(_whole) and _whole
 if isinstance(result, UserError):
     st.error(result.markdown(lang), icon="⛔")
 elif result.no_data is not None:
-    st.info(t("plan.no_data_for", lang, region=name, reason=md(result.no_data["reason"][lang])), icon="ℹ️")
+    st.info(t("plan.no_data_for", lang, region=md(name), reason=md(result.no_data["reason"][lang])), icon="ℹ️")
 else:
     show_plan(result)
 
@@ -294,7 +294,7 @@ widgets.provenance_caption(ds, list(dict.fromkeys([goal_pair, "ucj"])), period, 
 
 # ---- where a rupiah buys the most coverage
 if reg.children(code):
-    st.subheader(t("plan.rank.title", lang, region=name))
+    st.subheader(t("plan.rank.title", lang, region=md(name)))
     ranked = planning.ranking(ds.key, code, inputs.goal, period, settings.key(), inputs.package, lang)
     st.caption(t("plan.rank.pick", lang) + " " + t("plan.rank.help", lang, goal=t("plan.goal." + inputs.goal.replace("-", "_"), lang), coverage=t("pair." + goal_pair, lang)))
     shown = tables.plan_rank_table(ranked, lang)
@@ -303,7 +303,7 @@ if reg.children(code):
 
 # ---- the BKBK model
 def show_bkbk() -> None:
-    st.subheader(t("plan.bkbk.title", lang, region=name))
+    st.subheader(t("plan.bkbk.title", lang, region=md(name)))
     st.markdown(t("plan.bkbk.intro", lang))
     with st.expander(t("plan.bkbk.parameters", lang)):
         q1, q2, q3, q4 = st.columns(4)

@@ -15,6 +15,7 @@ from ucj_dash.exports.filenames import export_filename
 from ucj_dash.geography.regions import NATION_CODE
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
+from ucj_dash.text.markup import html, markdown as md
 from ucj_dash.views import mapview, tables
 from ui import entry, loaders, map_component, state, widgets
 
@@ -57,7 +58,7 @@ def set_rule(**changes) -> None:
 widgets.language_switch(view)
 widgets.settings_notice(lang)
 level_name = t("level." + level.key, lang)
-st.title(t("priority.title", lang, level=level_name, region=parent_name))
+st.title(t("priority.title", lang, level=level_name, region=md(parent_name)))  # names as text, never Markdown
 widgets.simulated_banner(ds, lang)
 for notice in notices:
     st.info(notice.markdown(lang), icon="ℹ️")
@@ -66,7 +67,7 @@ st.markdown(t("priority.intro", lang, baseline=fmt.percent(settings.baseline_pct
 # ---- where, which level, which coverage
 with st.container(horizontal=True, gap="small", key="priority_crumbs"):
     for c in [NATION_CODE, *(reg.ancestors(parent)[1:] if parent != NATION_CODE else [])] + ([parent] if parent != NATION_CODE else []):
-        st.button(t("priority.nation", lang) if c == NATION_CODE else reg.name(c), key=f"prcrumb_{c}", on_click=go_to,
+        st.button(t("priority.nation", lang) if c == NATION_CODE else md(reg.name(c)), key=f"prcrumb_{c}", on_click=go_to,
                   kwargs={"region": c}, disabled=c == parent, type="tertiary")
 c_search, c_level, c_cov, c_period = st.columns([3, 2, 2, 1])
 with c_search:
@@ -130,7 +131,7 @@ with right:
             continue
         fig.add_trace(go.Scatter(
             x=part["extreme_poverty_rate_pct"], y=part[cov_col], mode="markers", name=t("priority.group." + q, lang),
-            customdata=part["code"], text=part["name"],
+            customdata=part["code"], text=part["name"].map(html),  # the hover label is HTML
             marker=dict(color=priority.QUADRANT_COLORS[q], size=part[bubbles.size_column], sizemode="area", sizeref=bubbles.sizeref,
                         sizemin=5, line=dict(color="#222222", width=1)),
             hovertemplate="<b>%{text}</b> (%{customdata})<br>" + t("priority.scatter.x", lang) + ": %{x:.2f}<br>"

@@ -16,7 +16,7 @@ from ucj_dash.errors import UserError
 from ucj_dash.geography.regions import NATION_CODE, Level, parent_of
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
-from ucj_dash.text.markup import markdown as md
+from ucj_dash.text.markup import html, markdown as md
 from ucj_dash.views import mapview, tables
 from ui import entry, exports, loaders, state, widgets
 
@@ -47,9 +47,9 @@ def pick_coverage() -> None:
 
 widgets.language_switch(view)
 widgets.settings_notice(lang)
-st.title(name)
+st.title(md(name))  # registry names and periods are shown as text, never as Markdown (nor as a chart's HTML)
 kind = t("kind." + reg.kind(code), lang)
-st.caption(t("profile.kind_path", lang, kind=kind, path=reg.path_label(code), code=code))
+st.caption(t("profile.kind_path", lang, kind=kind, path=md(reg.path_label(code)), code=code))
 widgets.simulated_banner(ds, lang)
 for notice in notices:
     st.info(notice.markdown(lang), icon="ℹ️")
@@ -57,7 +57,7 @@ for notice in notices:
 # ---- breadcrumb, search, period, denominator
 with st.container(horizontal=True, gap="small", key="profile_crumbs"):
     for c in [NATION_CODE, *reg.ancestors(code)[1:]] if code != NATION_CODE else []:
-        st.button(reg.name(c), key=f"pcrumb_{c}", on_click=go_to, kwargs={"region": c}, type="tertiary")
+        st.button(md(reg.name(c)), key=f"pcrumb_{c}", on_click=go_to, kwargs={"region": c}, type="tertiary")
 c_search, c_period, c_cov = st.columns([3, 1, 2])
 with c_search:
     widgets.region_search(lang, lambda picked: go_to(region=picked), key="psearch")
@@ -97,7 +97,7 @@ def source_line(key: str) -> str:
 target_text = fmt.percent(figures.target_pct, lang, 2)
 
 if not mapview.has_data(row):
-    st.info(t("kpi.no_data", lang, region=name, period=period))
+    st.info(t("kpi.no_data", lang, region=md(name), period=md(period)))
 if bool(row["coverage_over_100"]):
     st.warning(t("profile.over_100", lang), icon="⚠️")
 
@@ -130,7 +130,7 @@ with k4:
     if parent_row is not None and parent == NATION_CODE:
         st.caption(t("profile.vs_nation", lang, nation_rate=fmt.percent(nation["extreme_poverty_rate_pct"], lang, 2)))
     elif parent_row is not None:
-        st.caption(t("profile.vs_parent_nation", lang, parent=reg.name(parent),
+        st.caption(t("profile.vs_parent_nation", lang, parent=md(reg.name(parent)),
                      parent_rate=fmt.percent(parent_row["extreme_poverty_rate_pct"], lang, 2),
                      nation_rate=fmt.percent(nation["extreme_poverty_rate_pct"], lang, 2)))
     st.caption(t("profile.setting_line", lang, name="Baseline", value=fmt.percent(baseline.value, lang, 2), source=baseline.source, as_of=baseline.as_of))
@@ -171,7 +171,7 @@ with t_left:
     fig = go.Figure(go.Scatter(x=trend.index, y=trend[cov.column], mode="lines+markers", name=measure, line=dict(color="#225ea8", width=3)))
     fig.add_hline(y=figures.target_pct, line_dash="dash", line_color="#b2182b",
                   annotation_text=t("profile.target_line", lang, value=target_text), annotation_position="top left")
-    fig.update_layout(title=f"{t('profile.trend', lang, measure=t('coverage.' + cov_key, lang))} — {name}", yaxis_title="%",
+    fig.update_layout(title=f"{t('profile.trend', lang, measure=t('coverage.' + cov_key, lang))} — {html(name)}", yaxis_title="%",
                       yaxis_rangemode="tozero", height=340, margin=dict(t=70, b=30, l=10, r=10), showlegend=False)
     _simulated_note(fig)
     _no_data_note(fig, trend[cov.column])
@@ -180,7 +180,7 @@ with t_right:
     fig = go.Figure(go.Scatter(x=trend.index, y=trend["extreme_poverty_rate_pct"], mode="lines+markers", line=dict(color="#8c2d04", width=3)))
     fig.add_hline(y=baseline.value, line_dash="dash", line_color="#333333",
                   annotation_text=t("profile.baseline_line", lang, value=fmt.percent(baseline.value, lang, 2)), annotation_position="top left")
-    fig.update_layout(title=f"{t('profile.trend_poverty', lang)} — {name}", yaxis_title="%", yaxis_rangemode="tozero",
+    fig.update_layout(title=f"{t('profile.trend_poverty', lang)} — {html(name)}", yaxis_title="%", yaxis_rangemode="tozero",
                       height=340, margin=dict(t=70, b=30, l=10, r=10), showlegend=False)
     _simulated_note(fig)
     _no_data_note(fig, trend["extreme_poverty_rate_pct"])
@@ -209,10 +209,10 @@ if code == NATION_CODE or reg.level(code) < Level.VILLAGE:
     child_level = Level(reg.level(code) + 1) if code != NATION_CODE else Level.PROVINCE
     children = loaders.children_table_cached(ds.key, code, period, settings.key())
     level_name = t("level." + child_level.key, lang)
-    st.subheader(t("profile.children", lang, level=level_name, region=name, measure=measure))
+    st.subheader(t("profile.children", lang, level=level_name, region=md(name), measure=measure))
     c_chart, c_table = st.columns([1, 1])
     with c_chart:
-        _bar(children, None, t("profile.children", lang, level=level_name, region=name, measure=measure), "children_bar")
+        _bar(children, None, t("profile.children", lang, level=level_name, region=html(name), measure=measure), "children_bar")
     with c_table:
         shown = tables.profile_table(children, cov_key, settings, lang)
         st.markdown(f"**{t('profile.children_table', lang, level=level_name, n=len(children))}** — {t('profile.pick_child', lang)}")
@@ -229,12 +229,12 @@ if code != NATION_CODE:
     if rank.rank is None:
         st.markdown(t("profile.rank_none", lang, measure=measure))
     else:
-        st.markdown(t("profile.rank", lang, rank=rank.rank, with_data=rank.with_data, level=level_name, parent=parent_name, measure=measure))
+        st.markdown(t("profile.rank", lang, rank=rank.rank, with_data=rank.with_data, level=level_name, parent=md(parent_name), measure=measure))
     if rank.with_data < rank.total:
         st.caption(t("profile.rank_partial", lang, n=rank.total - rank.with_data))
     siblings = loaders.children_table_cached(ds.key, parent, period, settings.key())
     if len(siblings) <= 120:
-        _bar(siblings, code, t("profile.children", lang, level=level_name, region=parent_name, measure=measure), "siblings_bar")
+        _bar(siblings, code, t("profile.children", lang, level=level_name, region=html(parent_name), measure=measure), "siblings_bar")
 
 # ---- cost of closing the gap
 st.subheader(t("cost.title", lang))

@@ -173,3 +173,41 @@ def test_uploaded_file_name_shows_literally(hostile_store):
     assert not at.exception
     assert hostile_items(at) == []
     assert any("[Login](https:evil.example)" in shown_text(s.value) for s in at.success)
+
+
+# ---- region names as payloads (the build's registry, its names changed for the test)
+
+HOSTILE_KABUPATEN = "53.02"
+KABUPATEN_NAME = "[Login](https://evil.example) <img src=https://evil.example/x.png>"
+KECAMATAN_NAME = "![x](https://evil.example/x.png) <script>alert(1)</script>"
+
+
+@pytest.fixture
+def hostile_names():
+    """Kabupaten 53.02 and its first kecamatan named as payloads in the registry every page reads; the names and
+    every view made from them are put back afterwards."""
+    from ui import loaders
+
+    table = loaders.registry().table
+    kecamatan = loaders.registry().children(HOSTILE_KABUPATEN)[0]
+    names = {HOSTILE_KABUPATEN: KABUPATEN_NAME, kecamatan: KECAMATAN_NAME}
+    before = {code: table.at[code, "name"] for code in names}
+    loaders.forget_views()
+    try:
+        for code, name in names.items():
+            table.at[code, "name"] = name
+        yield names
+    finally:
+        for code, name in before.items():
+            table.at[code, "name"] = name
+        loaders.forget_views()
+
+
+@pytest.mark.parametrize("page", ["pages/map.py", "pages/profile.py", "pages/priority.py", "pages/present.py",
+                                  "pages/planner.py"])
+@pytest.mark.parametrize("region", [HOSTILE_KABUPATEN, "53"])
+def test_region_names_show_literally(hostile_names, page, region):
+    at = _open(page, {"region": region})
+    assert hostile_items(at) == []
+    if region == HOSTILE_KABUPATEN:  # its name in the page's titles, breadcrumb or figures, as it is
+        assert _literal(KABUPATEN_NAME) in shown(at)
