@@ -194,7 +194,7 @@ def _bar(table: pd.DataFrame, highlight: str | None, title: str, key: str) -> No
     values = data[cov.column]
     colors = ["#b2182b" if c == highlight else "#225ea8" for c in data["code"]]
     labels = [fmt.percent(v, lang) if not pd.isna(v) else t("legend.no_data", lang) for v in values]
-    fig = go.Figure(go.Bar(x=values, y=data["name"], orientation="h", marker_color=colors,
+    fig = go.Figure(go.Bar(x=values, y=data["name"].map(html), orientation="h", marker_color=colors,
                            text=labels, textposition="outside", customdata=data["code"], cliponaxis=False))
     fig.add_vline(x=figures.target_pct, line_dash="dash", line_color="#b2182b",
                   annotation_text=t("profile.target_line", lang, value=target_text), annotation_position="top")

@@ -211,3 +211,7 @@ def test_region_names_show_literally(hostile_names, page, region):
     assert hostile_items(at) == []
     if region == HOSTILE_KABUPATEN:  # its name in the page's titles, breadcrumb or figures, as it is
         assert _literal(KABUPATEN_NAME) in shown(at)
+    specs = [chart.proto.spec for chart in at.get("plotly_chart")]  # titles, axis and hover labels are HTML to Plotly
+    assert not any("<img src=https://evil" in spec or "<script>alert" in spec for spec in specs)
+    if page == "pages/profile.py" and region == HOSTILE_KABUPATEN:  # the title of its trend and bars, escaped
+        assert sum("&lt;img src=https:" in spec for spec in specs) >= 2  # (Plotly writes "/" as \\u002f)

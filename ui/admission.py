@@ -17,6 +17,7 @@ they came; a run that arrives while none is going starts at once, without waitin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -42,8 +43,8 @@ class Turns:
     ``most`` at once. Waiting runs start first come, first served (only the first in line is woken to check); a
     run that arrives while none is going starts at once."""
 
-    def __init__(self, most: int, slow_s: float = SLOW_RUN_S, clock=time.monotonic):
-        self.most, self.slow_s, self.clock = most, slow_s, clock
+    def __init__(self, most: int, slow_s: float = SLOW_RUN_S):
+        self.most, self.slow_s = most, slow_s
         self._lock = threading.Lock()
         self._going: dict[object, float] = {}  # run -> when it started
         self._line: deque[threading.Event] = deque()  # runs waiting, first come first; each woken by its event
@@ -68,10 +69,10 @@ class Turns:
             while True:
                 with self._lock:
                     first = self._line[0] is me
-                    wait_s = self._wait_s(self.clock()) if first or not self._going else None
+                    wait_s = self._wait_s(time.monotonic()) if first or not self._going else None
                     if wait_s == 0:  # the first in line; or any run, when none is going (no idle hand-over)
                         self._line.remove(me)
-                        self._going[me] = self.clock()
+                        self._going[me] = time.monotonic()
                         self._wake_first()  # the next may start beside this run once it is slow
                         break
                     me.clear()
@@ -107,7 +108,7 @@ def turn(waits: bool = True) -> Iterator[None]:
     """Take a turn for the body (a page's run, :class:`Turns`); with ``waits`` False the run goes at once (it is
     still counted: :func:`activity`)."""
     global _running, _started, _last_end
-    with _turns.turn() if waits else _no_turn():
+    with _turns.turn() if waits else contextlib.nullcontext():
         with _lock:
             _running += 1
             _started += 1
@@ -117,11 +118,6 @@ def turn(waits: bool = True) -> Iterator[None]:
             with _lock:
                 _running -= 1
                 _last_end = time.monotonic()
-
-
-@contextmanager
-def _no_turn() -> Iterator[None]:
-    yield
 
 
 def activity() -> tuple[int, int, float]:
