@@ -13,7 +13,7 @@ from ucj_dash.analysis.indicators import COVERAGES, DEFAULT_COVERAGE
 from ucj_dash.datasets.dataset import PAIR_BY_KEY
 from ucj_dash.datasets.figures import basis_text
 from ucj_dash.errors import UserError
-from ucj_dash.geography.regions import NATION_CODE, Level, parent_of
+from ucj_dash.geography.regions import NATION_CODE, Level, distinct_names, parent_of
 from ucj_dash.text import fmt
 from ucj_dash.text.i18n import t
 from ucj_dash.text.markup import html, markdown as md
@@ -194,7 +194,8 @@ def _bar(table: pd.DataFrame, highlight: str | None, title: str, key: str) -> No
     values = data[cov.column]
     colors = ["#b2182b" if c == highlight else "#225ea8" for c in data["code"]]
     labels = [fmt.percent(v, lang) if not pd.isna(v) else t("legend.no_data", lang) for v in values]
-    fig = go.Figure(go.Bar(x=values, y=data["name"].map(html), orientation="h", marker_color=colors,
+    names = [html(label) for label in distinct_names(data["name"], data["code"])]  # one bar each; HTML to Plotly
+    fig = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=colors,
                            text=labels, textposition="outside", customdata=data["code"], cliponaxis=False))
     fig.add_vline(x=figures.target_pct, line_dash="dash", line_color="#b2182b",
                   annotation_text=t("profile.target_line", lang, value=target_text), annotation_position="top")

@@ -55,6 +55,20 @@ def test_profile_headline_children_and_trend(region, demo_dataset, registry):
     assert all(any(a["text"].startswith("Data simulasi") for a in s["layout"].get("annotations", [])) for s in specs)
 
 
+def test_profile_bars_keep_two_villages_of_one_name_apart(registry):
+    """Kecamatan Kupang Tengah (53.01.06) holds two villages named Oesao: a bar each, told apart by code."""
+    kecamatan = "53.01.06"
+    children = registry.children(kecamatan)
+    oesao = [c for c in children if registry.name(c) == "Oesao"]
+    assert len(oesao) == 2
+    at = _open("pages/profile.py", region=kecamatan)
+    bars = next(s for s in _plotly_specs(at) if s["data"][0]["type"] == "bar" and s["layout"]["title"]["text"].startswith("Desa/Kelurahan"))
+    labels = bars["data"][0]["y"]
+    assert len(labels) == len(set(labels)) == len(children)
+    assert sorted(label for label in labels if label.startswith("Oesao")) == sorted(f"Oesao ({c})" for c in oesao)
+    assert sorted(bars["data"][0]["customdata"]) == sorted(children)
+
+
 def test_profile_of_a_village_has_no_children_but_ranks_among_siblings(registry):
     at = _open("pages/profile.py", region="53.02.02.2001", cov="vulnerable")  # DTSEN-style figures exist by village
     assert at.title[0].value == registry.name("53.02.02.2001")

@@ -8,6 +8,7 @@ from ucj_dash.geography.regions import (
     NATION_CODE,
     Level,
     ancestors_of,
+    distinct_names,
     fold_text,
     level_of,
     normalize_code,
@@ -97,3 +98,10 @@ def test_search_is_case_and_accent_insensitive(registry):
 def test_fold_text():
     assert fold_text("  Pasi Kuala Ba'u ") == "pasi kuala bau"
     assert fold_text("Ćiamis") == "ciamis"
+
+
+def test_distinct_names_add_the_code_only_where_a_name_repeats():
+    names = ["Oesao", "Naibonat", "Oesao", "Tuapukan"]
+    codes = ["53.01.06.2003", "53.01.06.2001", "53.01.06.1009", "53.01.06.2002"]
+    assert distinct_names(names, codes) == ["Oesao (53.01.06.2003)", "Naibonat", "Oesao (53.01.06.1009)", "Tuapukan"]
+    assert distinct_names([], []) == []

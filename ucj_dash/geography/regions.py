@@ -9,6 +9,7 @@ code is read. The nation as a whole has the pseudo-code ``ID``.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 import re
 import tarfile
 import unicodedata
@@ -129,6 +130,15 @@ def kind_of(code: str, name: str) -> str:
     if level == Level.DISTRICT:
         return "kecamatan"
     return "kelurahan" if code.rsplit(".", 1)[1].startswith("1") else "desa"
+
+
+def distinct_names(names, codes) -> list[str]:
+    """Region names as labels that tell the regions apart: a name that several of them share is followed by each
+    one's code ("Oesao (53.01.06.2003)"). For a chart's categories, where equal labels would merge two regions
+    into one bar (16 kecamatan hold two villages of one name)."""
+    names, codes = list(names), list(codes)
+    counts = Counter(names)
+    return [f"{name} ({code})" if counts[name] > 1 else name for name, code in zip(names, codes)]
 
 
 def read_registry_archive(path: Path, top_dir: str) -> pd.DataFrame:
