@@ -9,10 +9,10 @@ code is read. The nation as a whole has the pseudo-code ``ID``.
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 import re
 import tarfile
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import cached_property
