@@ -61,7 +61,7 @@ def folium_map(geojson: str, layer_name: str, tooltip_labels: Sequence[str], *, 
     labels = tuple(tooltip_labels)
     kind = (key, height, tuple(returned_objects), basemap, report_drawn)
     args = _ARGS.get(kind)
-    script = leaflet_speed.layer_script(geojson, layer_name, labels)
+    script = leaflet_speed.layer_script(*mapview.choropleth_key(geojson, layer_name, labels))
     if args is None or script is None:
         base = mapview.base_map(loaders.ASSET_URLS, basemap=basemap, report_drawn=report_drawn)
         layer = mapview.choropleth_group(geojson, layer_name, labels)

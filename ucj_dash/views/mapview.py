@@ -560,6 +560,12 @@ def tooltip_labels(lang: str) -> list[str]:
     return [t("tooltip." + f, lang) for f in TOOLTIP_FIELDS]
 
 
+def choropleth_key(geojson: str, name: str, tooltip_aliases) -> tuple:
+    """What determines the script of a :func:`choropleth_group` layer (:func:`leaflet_speed.mark`): its GeoJSON
+    text, name and tooltip labels."""
+    return geojson, name, tuple(tooltip_aliases)
+
+
 def choropleth_group(geojson: str, name: str, tooltip_aliases: list[str]) -> folium.FeatureGroup:
     """The layer drawn for one view: fill from each feature's ``fill`` property, tooltip, hover highlight."""
     group = folium.FeatureGroup(name=name)
@@ -580,7 +586,7 @@ def choropleth_group(geojson: str, name: str, tooltip_aliases: list[str]) -> fol
         ),
         zoom_on_click=False,
     ).add_to(group)
-    return leaflet_speed.mark(group, geojson, name, tuple(tooltip_aliases))
+    return leaflet_speed.mark(group, *choropleth_key(geojson, name, tooltip_aliases))
 
 
 def legend_html(classes: Classes, metric_label: str, method_label: str, lang: str, simulated: bool) -> str:
